@@ -79,6 +79,10 @@ struct cpu {
 	int exc_depth;            /* nested delivery for #DF/triple-fault rules */
 	int first_exc;            /* vector being delivered when a second one hit (-1: none) */
 	void *sys;                /* owned by the system half */
+	uint64_t tsc_last;        /* s.tsc as the system half last set it */
+	uint64_t tsc_insns;       /* c->insns at that moment (TSC counts retired insns) */
+	int nmi_blocked;          /* an NMI was delivered and no IRET has run since:
+				     the run loop should hold further NMIs pending */
 };
 
 /* ===== provided by the core half ===== */
@@ -181,6 +185,15 @@ enum cpu_feature {
 	FEAT_RSM_UD, FEAT_COUNT
 };
 int cpu_has(const struct cpu *c, enum cpu_feature f);
+
+/* EFLAGS bits that exist on this model (for POPF/IRET/task switch masks):
+ * AC from the 486, ID on models with CPUID; VM/VIF/VIP as the system half
+ * implements them. */
+uint32_t sys_eflags_mask(const struct cpu *c);
+/* The time-stamp counter now (advances by one per retired instruction;
+ * a write to c->s.tsc through cpu_set_state rebases it). Refreshes s.tsc:
+ * cpu_get_state should call it so the TSC it reports is current. */
+uint64_t sys_tsc(struct cpu *c);
 
 /* Mode tests. */
 static inline int cpu_pmode(const struct cpu *c) { return (c->s.cr0 & CR0_PE) != 0; }

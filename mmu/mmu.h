@@ -73,6 +73,8 @@ enum tlb_flush_cause {
 struct mmu;
 
 struct mmu *mmu_create(struct bus *bus, const struct mmu_config *cfg);
+/* (mmu_create registers with the bus for A20/code-mark/MMIO changes, so
+ * destroy the MMU before its bus. cfg == NULL gives a 486-like default.) */
 void mmu_destroy(struct mmu *m);
 void mmu_reset(struct mmu *m);   /* paging off, TLBs empty */
 const struct mmu_config *mmu_config(const struct mmu *m);
@@ -97,6 +99,8 @@ int mmu_write(struct mmu *m, uint32_t lin, int size, int user, uint32_t val);
 int mmu_read_rmw(struct mmu *m, uint32_t lin, int size, int user, uint32_t *val);
 /* 8-byte access for CMPXCHG8B and descriptor pairs. */
 int mmu_read64(struct mmu *m, uint32_t lin, int user, uint64_t *val);
+/* fastpath.h has inline versions of mmu_read, mmu_write and mmu_read_rmw
+ * with exactly these semantics, for the CPU's hot path. */
 
 /* Translate one linear address for an access kind, with full TLB
  * behaviour (lookup, walk, fill, A/D, statistics, events). */
@@ -119,6 +123,8 @@ struct mmu_walk {
 	uint32_t pte_addr, pte; /* pte_addr == 0 for a 4 MiB page */
 	int large;            /* 4 MiB page */
 	int user_ok, write_ok;  /* effective permissions for CPL 3 / supervisor per model */
+	/* (as implemented: user_ok = PDE.U & PTE.U, write_ok = PDE.W & PTE.W,
+	 * the combined bits; docs/mmu.md has the table per privilege and WP) */
 };
 /* Walk the page tables in memory as they are now (not the TLB). */
 void mmu_peek(const struct mmu *m, uint32_t lin, struct mmu_walk *out);
@@ -146,6 +152,14 @@ struct tlb_stats {
 	uint64_t flushes[FLUSH_CAUSES];
 };
 void mmu_tlb_stats(const struct mmu *m, enum tlb_id t, struct tlb_stats *out);
+/* Per-set counters (addition by mmu/). For a whole TLB and for each set,
+ * lookups = hits + misses: an access counts once, in the TLB that hit, or on
+ * a miss in the TLB that was filled (the 4 KiB one when the walk faulted).
+ * A write through an entry with D clear counts as a miss (it walks). */
+struct tlb_set_stats {
+	uint64_t lookups, hits, misses, fills, evictions;
+};
+void mmu_tlb_set_stats(const struct mmu *m, enum tlb_id t, int set, struct tlb_set_stats *out);
 
 /* ---- events (walk, fill, evict, flush, fault) for emu/: free when no
  * listener is set. */

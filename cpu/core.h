@@ -1,0 +1,201 @@
+/* core.h - what the core half of cpu/ shares between its own files: the
+ * decoded-instruction struct, the core's private state (lazy flags, code
+ * fetch translation, decoded-instruction cache) and small inline helpers for
+ * operand access. Not for use outside the core half.
+ */
+#ifndef CPU_CORE_H
+#define CPU_CORE_H
+
+#include <stdint.h>
+#include "cpu_internal.h"
+
+struct insn;
+typedef void (*insn_fn)(struct cpu *c, const struct insn *i);
+
+#define EA_NONE 8   /* no base / index register */
+
+/* One decoded instruction. Filled once by decode_insn(); the handler `fn`
+ * carries the semantics. */
+struct insn {
+	insn_fn fn;
+	uint32_t disp;      /* displacement, or the moffs of A0-A3 */
+	uint32_t imm;       /* immediate, extended as the form needs */
+	uint32_t imm2;      /* far pointer selector, ENTER nesting level */
+	uint8_t len;        /* total length in bytes */
+	uint8_t op;         /* opcode byte (second byte for 0F xx) */
+	uint8_t reg;        /* ModRM reg field (or the register in the opcode) */
+	uint8_t rm;         /* ModRM r/m field */
+	uint8_t mod;        /* ModRM mod (3: register operand) */
+	uint8_t seg;        /* segment of the memory operand / string source */
+	uint8_t base, index;/* EA registers or EA_NONE */
+	uint8_t scale;      /* index shift 0..3 */
+	uint8_t osz;        /* operand size in bytes: 2 or 4 */
+	uint8_t asz;        /* address size in bytes: 2 or 4 */
+	uint8_t rep;        /* 0, 0xF2 (REPNE) or 0xF3 (REP/REPE) */
+	uint8_t lock;       /* F0 prefix present */
+	uint8_t ud;         /* decodes to #UD */
+};
+
+/* Decoder results besides a length. */
+#define DEC_MORE   (-2)  /* needs more bytes than were available */
+#define DEC_TOOLONG (-3) /* longer than 15 bytes: #GP(0) */
+
+/* Decode the bytes at b[0..avail) as 16-bit (code32 = 0) or 32-bit code for
+ * `model`. Returns the length (i->ud says #UD), DEC_MORE or DEC_TOOLONG.
+ * Pure: reads only b[] and the model. */
+int decode_insn(enum cpu_model model, const uint8_t *b, int avail, int code32, struct insn *i);
+
+/* Lazy arithmetic flags: the last flag-setting ALU operation. */
+enum { LF_NONE, LF_ADD, LF_SUB, LF_LOGIC, LF_INC, LF_DEC };
+#define FL_ARITH (FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_OF)
+
+/* One slot of the decoded-instruction cache (direct mapped on the
+ * physical address of the first byte). */
+struct dentry {
+	uint32_t tag;       /* physical address of the instruction */
+	uint8_t mode;       /* 1 + code32; 0 = empty */
+	struct insn i;
+};
+#define DCACHE_BITS 16
+#define DCACHE_SIZE (1u << DCACHE_BITS)
+
+struct core {
+	/* lazy flags */
+	int lf_op, lf_size;
+	uint32_t lf_a, lf_b, lf_res;
+
+	/* code fetch: the current code page translation */
+	int fetch_valid;
+	uint32_t fetch_lin_page;   /* linear address >> 12 */
+	uint32_t fetch_phys;       /* physical page base */
+	uint64_t fetch_gen;        /* mmu_generation() when translated */
+	int fetch_cpl;
+
+	/* the exception being raised */
+	int exc_vec, exc_has_err;
+	uint32_t exc_err;
+
+	int no_db_trap;            /* MOV SS / POP SS: no single-step trap after */
+	int in_run;                /* inside cpu_run(): c->jmp is valid */
+	int in_insn;               /* an instruction is executing (not a delivery) */
+	int irq_shadow;            /* an interrupt was just delivered: run one insn */
+	struct dentry *dcache;
+	struct insn scratch;       /* instructions that straddle pages are not cached */
+	uint64_t dc_hits, dc_misses;
+};
+
+static inline struct core *core_of(const struct cpu *c) { return (struct core *)c->core; }
+
+/* ---- flags.c */
+uint32_t flags_compute(const struct core *k, uint32_t eflags);
+int cond_true(struct cpu *c, int cc);
+static inline void lf_set(struct cpu *c, int op, int size, uint32_t a, uint32_t b, uint32_t res)
+{
+	struct core *k = core_of(c);
+	k->lf_op = op;
+	k->lf_size = size;
+	k->lf_a = a;
+	k->lf_b = b;
+	k->lf_res = res;
+}
+/* Replace all six arithmetic flags at once. */
+static inline void flags_set_arith(struct cpu *c, uint32_t f)
+{
+	core_of(c)->lf_op = LF_NONE;
+	c->s.eflags = (c->s.eflags & ~FL_ARITH) | (f & FL_ARITH);
+}
+static inline int get_cf(struct cpu *c) { return (cpu_get_eflags(c) & FL_CF) != 0; }
+/* SF, ZF, PF of a result (the rest zero). */
+uint32_t flags_szp(uint32_t res, int size);
+
+/* ---- dcache.c */
+int dcache_init(struct cpu *c);
+void dcache_free(struct cpu *c);
+void dcache_flush(struct cpu *c);
+const struct insn *fetch_insn(struct cpu *c);
+
+/* ---- mem.c */
+uint32_t cpu_read_rmw(struct cpu *c, int sreg, uint32_t off, int size);
+/* Linear address of [off, off+size) in sreg after the limit/type checks. */
+uint32_t seg_check(struct cpu *c, int sreg, uint32_t off, int size, int write);
+
+/* ---- stack helpers (stack.c) */
+int stack32(const struct cpu *c);
+void push(struct cpu *c, uint32_t val, int size);
+uint32_t pop(struct cpu *c, int size);
+/* Read the stack at SP + delta without moving SP. */
+uint32_t stack_peek(struct cpu *c, uint32_t delta, int size);
+void sp_add(struct cpu *c, uint32_t delta);
+
+/* ---- control flow helper (ctl.c): near jump with operand-size wrap and
+ * CS limit check. */
+void jump_near(struct cpu *c, uint32_t target, int osz);
+
+static inline uint32_t size_mask(int size)
+{
+	return size == 4 ? 0xFFFFFFFFu : size == 2 ? 0xFFFFu : 0xFFu;
+}
+static inline uint32_t sign_bit(int size) { return 1u << (size * 8 - 1); }
+static inline uint32_t sext(uint32_t v, int size)
+{
+	return size == 1 ? (uint32_t)(int32_t)(int8_t)v :
+	       size == 2 ? (uint32_t)(int32_t)(int16_t)v : v;
+}
+
+/* General registers by ModRM number at an operand size (1: AL..BH). */
+static inline uint32_t reg_read(const struct cpu *c, int r, int size)
+{
+	if (size == 4)
+		return c->s.gpr[r];
+	if (size == 2)
+		return c->s.gpr[r] & 0xFFFF;
+	return r < 4 ? c->s.gpr[r] & 0xFF : (c->s.gpr[r - 4] >> 8) & 0xFF;
+}
+static inline void reg_write(struct cpu *c, int r, int size, uint32_t v)
+{
+	if (size == 4)
+		c->s.gpr[r] = v;
+	else if (size == 2)
+		c->s.gpr[r] = (c->s.gpr[r] & 0xFFFF0000u) | (v & 0xFFFF);
+	else if (r < 4)
+		c->s.gpr[r] = (c->s.gpr[r] & 0xFFFFFF00u) | (v & 0xFF);
+	else
+		c->s.gpr[r - 4] = (c->s.gpr[r - 4] & 0xFFFF00FFu) | ((v & 0xFF) << 8);
+}
+
+/* Effective address (offset in the segment) of a memory operand. */
+static inline uint32_t insn_ea(const struct cpu *c, const struct insn *i)
+{
+	uint32_t ea = i->disp;
+	if (i->base != EA_NONE)
+		ea += c->s.gpr[i->base];
+	if (i->index != EA_NONE)
+		ea += c->s.gpr[i->index] << i->scale;
+	if (i->asz == 2)
+		ea &= 0xFFFF;
+	return ea;
+}
+
+static inline uint32_t rm_read(struct cpu *c, const struct insn *i, int size)
+{
+	if (i->mod == 3)
+		return reg_read(c, i->rm, size);
+	return cpu_read(c, i->seg, insn_ea(c, i), size);
+}
+static inline void rm_write(struct cpu *c, const struct insn *i, int size, uint32_t v)
+{
+	if (i->mod == 3)
+		reg_write(c, i->rm, size, v);
+	else
+		cpu_write(c, i->seg, insn_ea(c, i), size, v);
+}
+
+/* Operand size of an instruction whose opcode bit 0 selects byte/full. */
+static inline int opsz_w(const struct insn *i) { return (i->op & 1) ? i->osz : 1; }
+
+/* All instruction handlers, declared from the list in handlers.h. */
+#define H(name) void op_##name(struct cpu *c, const struct insn *i);
+#include "handlers.h"
+#undef H
+
+#endif

@@ -1,0 +1,152 @@
+/* exec.c - the run loop: fetch/decode (through the dcache), execute,
+ * retire; interrupt polling at instruction boundaries; exceptions raised
+ * by longjmp and delivered by the system half; single-step traps; HLT,
+ * stop requests and shutdown.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include "core.h"
+
+_Noreturn void cpu_raise(struct cpu *c, int vector, int has_err, uint32_t err)
+{
+	struct core *k = core_of(c);
+	k->exc_vec = vector;
+	k->exc_has_err = has_err;
+	k->exc_err = err;
+	c->s.eip = c->insn_eip;
+	if (!k->in_run) {
+		/* A raise outside cpu_run() is a bug in the caller: there is no
+		 * instruction to unwind. */
+		fprintf(stderr, "cpu: exception %d raised outside cpu_run\n", vector);
+		abort();
+	}
+	longjmp(c->jmp, 1);
+}
+
+_Noreturn void cpu_raise_pf(struct cpu *c)
+{
+	const struct mmu_fault *f = mmu_fault(c->mmu);
+	c->s.cr2 = f->lin;
+	cpu_raise(c, EX_PF, 1, f->error_code);
+}
+
+void cpu_set_intr(struct cpu *c, int level) { c->intr_line = level != 0; }
+
+void cpu_set_intr_ack(struct cpu *c, int (*ack)(void *opaque), void *opaque)
+{
+	c->intr_ack = ack;
+	c->intr_ack_opaque = opaque;
+}
+
+void cpu_set_nmi(struct cpu *c) { c->nmi_pending = 1; }
+void cpu_request_stop(struct cpu *c) { c->stop_requested = 1; }
+
+/* Work at an instruction boundary when something is pending. Returns a
+ * stop reason, or -1 to go on executing. */
+static int boundary(struct cpu *c)
+{
+	struct core *k = core_of(c);
+	if (c->stop_requested) {
+		c->stop_requested = 0;
+		return CPU_STOP_REQUEST;
+	}
+	if (c->inhibit_irq) {
+		/* STI / MOV SS shadow: the next instruction runs first. */
+		c->inhibit_irq = 0;
+		return c->s.halted ? CPU_STOP_HLT : -1;
+	}
+	if (k->irq_shadow) {
+		/* One instruction of the handler runs before the next poll, so a
+		 * stuck interrupt line cannot spin the host without retiring. */
+		k->irq_shadow = 0;
+		if (!c->s.halted)
+			return -1;
+	}
+	if (c->nmi_pending) {
+		c->nmi_pending = 0;
+		c->s.halted = 0;
+		c->insn_eip = c->s.eip;
+		c->insn_cs = c->s.seg[S_CS].sel;
+		cpu_deliver_external(c, EX_NMI, INTR_NMI);
+		k->irq_shadow = 1;
+		return c->shutdown ? CPU_STOP_SHUTDOWN : -1;
+	}
+	if (c->intr_line && (c->s.eflags & FL_IF)) {
+		int vec = c->intr_ack ? c->intr_ack(c->intr_ack_opaque) : -1;
+		if (vec >= 0) {
+			c->s.halted = 0;
+			c->insn_eip = c->s.eip;
+			c->insn_cs = c->s.seg[S_CS].sel;
+			cpu_deliver_external(c, vec & 0xFF, INTR_EXTERNAL);
+			k->irq_shadow = 1;
+			return c->shutdown ? CPU_STOP_SHUTDOWN : -1;
+		}
+	}
+	if (c->s.halted)
+		return CPU_STOP_HLT;
+	return -1;
+}
+
+/* Single-step trap after an instruction that began with TF set. */
+static void single_step(struct cpu *c)
+{
+	c->s.dr[6] |= 0x4000;        /* DR6.BS */
+	c->insn_eip = c->s.eip;
+	cpu_deliver(c, EX_DB, 0, 0);
+}
+
+enum cpu_stop cpu_run(struct cpu *c, uint64_t max_insns)
+{
+	struct core *k = core_of(c);
+	const uint64_t end = c->insns + max_insns;
+
+	if (c->shutdown)
+		return CPU_STOP_SHUTDOWN;
+	k->in_run = 1;
+	if (setjmp(c->jmp)) {
+		/* An exception from an instruction, or from a delivery. The
+		 * system half applies the double-fault rules across nested
+		 * raises; c->exc_depth is reset once a delivery completes. */
+		cpu_deliver(c, k->exc_vec, k->exc_has_err, k->exc_err);
+		if (k->in_insn) {
+			k->in_insn = 0;
+			c->insns++;
+		}
+		c->exc_depth = 0;
+		c->first_exc = -1;
+		if (c->shutdown) {
+			k->in_run = 0;
+			return CPU_STOP_SHUTDOWN;
+		}
+	}
+	for (;;) {
+		if (c->insns >= end) {
+			k->in_run = 0;
+			return c->s.halted ? CPU_STOP_HLT : CPU_STOP_LIMIT;
+		}
+		if (c->stop_requested | c->nmi_pending | c->s.halted | c->inhibit_irq | k->irq_shadow |
+		    (c->intr_line && (c->s.eflags & FL_IF))) {
+			int r = boundary(c);
+			if (r >= 0) {
+				k->in_run = 0;
+				return (enum cpu_stop)r;
+			}
+			if (c->insns >= end)
+				continue;
+		}
+		c->insn_eip = c->s.eip;
+		c->insn_cs = c->s.seg[S_CS].sel;
+		uint32_t tf = c->s.eflags & FL_TF;
+		k->in_insn = 1;
+		const struct insn *i = fetch_insn(c);
+		c->s.eip = c->insn_eip + i->len;
+		i->fn(c, i);
+		k->in_insn = 0;
+		c->insns++;
+		if (tf | k->no_db_trap) {
+			if (tf && !k->no_db_trap)
+				single_step(c);
+			k->no_db_trap = 0;
+		}
+	}
+}

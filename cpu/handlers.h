@@ -1,0 +1,37 @@
+/* handlers.h - the list of instruction handlers (X-macro). Each entry
+ * H(name) is a function op_name(struct cpu *, const struct insn *) defined
+ * in the file named in the comment of its group. No include guard: core.h
+ * and the tables expand it with their own H(). */
+
+/* alu.c: integer arithmetic and logic */
+H(alu_rm_r) H(alu_a_imm) H(alu_rm_imm) H(inc_r) H(dec_r) H(inc_rm) H(dec_rm)
+H(test_rm_r) H(test_a_imm) H(test_rm_imm) H(not_rm) H(neg_rm)
+H(mul_rm) H(imul_rm) H(div_rm) H(idiv_rm) H(imul_r_rm) H(imul_r_rm_imm)
+H(xadd) H(cmpxchg) H(cmpxchg8b)
+/* shift.c: shifts, rotates, double shifts */
+H(shift_rm) H(shld) H(shrd)
+/* bcd.c */
+H(daa) H(das) H(aaa) H(aas) H(aam) H(aad)
+/* bitops.c */
+H(bt_rm_r) H(bt_rm_imm) H(bsf) H(bsr) H(bswap)
+/* misc.c: flags, data movement, conversions */
+H(clc) H(stc) H(cmc) H(cld) H(std) H(cli) H(sti) H(lahf) H(sahf) H(salc)
+H(setcc) H(cmovcc) H(cbw) H(cwd)
+H(mov_rm_r) H(mov_r_rm) H(mov_rm_sreg) H(mov_sreg_rm) H(lea) H(mov_a_moffs)
+H(mov_moffs_a) H(mov_r_imm) H(mov_rm_imm) H(movzx) H(movsx) H(xchg_r_a)
+H(xchg_rm_r) H(xlat) H(lxs) H(nop) H(ud) H(esc) H(wait)
+/* stack.c */
+H(push_r) H(pop_r) H(push_sreg) H(pop_sreg) H(push_imm) H(pop_rm) H(push_rm)
+H(pusha) H(popa) H(pushf) H(popf) H(enter) H(leave)
+/* ctl.c: control transfer */
+H(jcc) H(jmp_rel) H(call_rel) H(ret) H(jmp_rm) H(call_rm) H(jmp_far)
+H(call_far) H(jmp_far_m) H(call_far_m) H(retf) H(int3) H(int_imm) H(into)
+H(iret) H(int1) H(loop) H(jcxz) H(hlt) H(bound)
+/* string.c and io.c */
+H(movs) H(cmps) H(stos) H(lods) H(scas) H(ins) H(outs)
+H(in_imm) H(out_imm) H(in_dx) H(out_dx)
+/* sysops.c: operand decoding for the system half's instructions */
+H(sldt) H(str) H(lldt) H(ltr) H(verr) H(verw) H(sgdt) H(sidt) H(lgdt) H(lidt)
+H(smsw) H(lmsw) H(invlpg) H(lar) H(lsl) H(clts) H(mov_from_cr) H(mov_to_cr)
+H(mov_from_dr) H(mov_to_dr) H(mov_from_tr) H(mov_to_tr) H(invd) H(wrmsr)
+H(rdtsc) H(rdmsr) H(cpuid) H(sysenter) H(sysexit) H(arpl)

@@ -1,0 +1,241 @@
+/* misc.c - flag instructions, data movement, conversions, XCHG/XLAT,
+ * far pointer loads, NOP/UD, and the x87 escape opcodes of an FPU-less
+ * machine.
+ */
+#include "core.h"
+
+void op_clc(struct cpu *c, const struct insn *i) { (void)i; c->s.eflags = cpu_get_eflags(c) & ~FL_CF; }
+void op_stc(struct cpu *c, const struct insn *i) { (void)i; c->s.eflags = cpu_get_eflags(c) | FL_CF; }
+void op_cmc(struct cpu *c, const struct insn *i) { (void)i; c->s.eflags = cpu_get_eflags(c) ^ FL_CF; }
+void op_cld(struct cpu *c, const struct insn *i) { (void)i; c->s.eflags &= ~FL_DF; }
+void op_std(struct cpu *c, const struct insn *i) { (void)i; c->s.eflags |= FL_DF; }
+
+static int iopl(const struct cpu *c) { return (int)((c->s.eflags & FL_IOPL) >> 12); }
+
+/* CLI/STI: IF when CPL <= IOPL (v86: IOPL = 3); otherwise the virtual
+ * interrupt flag under CR4.VME (v86) or CR4.PVI (CPL 3), else #GP(0). */
+static void set_if(struct cpu *c, int on)
+{
+	uint32_t bit = FL_IF;
+	if (cpu_pmode(c)) {
+		int allowed = cpu_v86(c) ? iopl(c) == 3 : c->cpl <= iopl(c);
+		if (!allowed) {
+			int vme = cpu_v86(c) ? (c->s.cr4 & CR4_VME) != 0 :
+				  (c->cpl == 3 && (c->s.cr4 & CR4_PVI));
+			if (!vme || (on && (c->s.eflags & FL_VIP)))
+				cpu_raise(c, EX_GP, 1, 0);
+			bit = FL_VIF;
+		}
+	}
+	if (on) {
+		if (bit == FL_IF && !(c->s.eflags & FL_IF))
+			c->inhibit_irq = 1;
+		c->s.eflags |= bit;
+	} else {
+		c->s.eflags &= ~bit;
+	}
+}
+
+void op_cli(struct cpu *c, const struct insn *i) { (void)i; set_if(c, 0); }
+void op_sti(struct cpu *c, const struct insn *i) { (void)i; set_if(c, 1); }
+
+void op_lahf(struct cpu *c, const struct insn *i)
+{
+	(void)i;
+	reg_write(c, 4, 1, (cpu_get_eflags(c) & 0xD7) | 2);   /* AH */
+}
+
+void op_sahf(struct cpu *c, const struct insn *i)
+{
+	(void)i;
+	uint32_t ah = (c->s.gpr[R_EAX] >> 8) & 0xFF;
+	uint32_t m = FL_SF | FL_ZF | FL_AF | FL_PF | FL_CF;
+	c->s.eflags = (cpu_get_eflags(c) & ~m) | (ah & m);
+}
+
+/* SALC (D6, undocumented): AL = CF ? FFh : 00h, flags unchanged. */
+void op_salc(struct cpu *c, const struct insn *i)
+{
+	(void)i;
+	reg_write(c, R_EAX, 1, get_cf(c) ? 0xFF : 0);
+}
+
+void op_setcc(struct cpu *c, const struct insn *i)
+{
+	rm_write(c, i, 1, (uint32_t)cond_true(c, i->op & 0xF));
+}
+
+/* CMOVcc reads its source whatever the condition (and may fault). */
+void op_cmovcc(struct cpu *c, const struct insn *i)
+{
+	uint32_t v = rm_read(c, i, i->osz);
+	if (cond_true(c, i->op & 0xF))
+		reg_write(c, i->reg, i->osz, v);
+}
+
+void op_cbw(struct cpu *c, const struct insn *i)
+{
+	if (i->osz == 2)
+		reg_write(c, R_EAX, 2, sext(c->s.gpr[R_EAX] & 0xFF, 1));
+	else
+		c->s.gpr[R_EAX] = sext(c->s.gpr[R_EAX] & 0xFFFF, 2);
+}
+
+void op_cwd(struct cpu *c, const struct insn *i)
+{
+	if (i->osz == 2)
+		reg_write(c, R_EDX, 2, (c->s.gpr[R_EAX] & 0x8000) ? 0xFFFF : 0);
+	else
+		c->s.gpr[R_EDX] = (c->s.gpr[R_EAX] & 0x80000000u) ? 0xFFFFFFFFu : 0;
+}
+
+void op_mov_rm_r(struct cpu *c, const struct insn *i)
+{
+	int size = opsz_w(i);
+	rm_write(c, i, size, reg_read(c, i->reg, size));
+}
+
+void op_mov_r_rm(struct cpu *c, const struct insn *i)
+{
+	int size = opsz_w(i);
+	reg_write(c, i->reg, size, rm_read(c, i, size));
+}
+
+/* MOV Ew,Sreg: a register destination gets the selector zero-extended to
+ * the operand size (as P6 and QEMU); memory always 16 bits. */
+void op_mov_rm_sreg(struct cpu *c, const struct insn *i)
+{
+	uint32_t sel = c->s.seg[i->reg].sel;
+	if (i->mod == 3)
+		reg_write(c, i->rm, i->osz, sel);
+	else
+		cpu_write(c, i->seg, insn_ea(c, i), 2, sel);
+}
+
+/* MOV Sreg,Ew. Loading SS holds off interrupts and the single-step trap
+ * for one instruction. */
+void op_mov_sreg_rm(struct cpu *c, const struct insn *i)
+{
+	uint16_t sel = (uint16_t)rm_read(c, i, 2);
+	seg_load(c, i->reg, sel);
+	if (i->reg == S_SS) {
+		c->inhibit_irq = 1;
+		core_of(c)->no_db_trap = 1;
+	}
+}
+
+void op_lea(struct cpu *c, const struct insn *i)
+{
+	reg_write(c, i->reg, i->osz, insn_ea(c, i));
+}
+
+void op_mov_a_moffs(struct cpu *c, const struct insn *i)
+{
+	int size = opsz_w(i);
+	reg_write(c, R_EAX, size, cpu_read(c, i->seg, i->disp, size));
+}
+
+void op_mov_moffs_a(struct cpu *c, const struct insn *i)
+{
+	int size = opsz_w(i);
+	cpu_write(c, i->seg, i->disp, size, reg_read(c, R_EAX, size));
+}
+
+void op_mov_r_imm(struct cpu *c, const struct insn *i)
+{
+	reg_write(c, i->reg, i->op < 0xB8 ? 1 : i->osz, i->imm);
+}
+
+void op_mov_rm_imm(struct cpu *c, const struct insn *i)
+{
+	int size = opsz_w(i);
+	rm_write(c, i, size, i->imm & size_mask(size));
+}
+
+void op_movzx(struct cpu *c, const struct insn *i)
+{
+	reg_write(c, i->reg, i->osz, rm_read(c, i, (i->op & 1) ? 2 : 1));
+}
+
+void op_movsx(struct cpu *c, const struct insn *i)
+{
+	int ss = (i->op & 1) ? 2 : 1;
+	reg_write(c, i->reg, i->osz, sext(rm_read(c, i, ss), ss));
+}
+
+void op_xchg_r_a(struct cpu *c, const struct insn *i)
+{
+	uint32_t a = reg_read(c, R_EAX, i->osz);
+	reg_write(c, R_EAX, i->osz, reg_read(c, i->reg, i->osz));
+	reg_write(c, i->reg, i->osz, a);
+}
+
+void op_xchg_rm_r(struct cpu *c, const struct insn *i)
+{
+	int size = opsz_w(i);
+	uint32_t r = reg_read(c, i->reg, size);
+	if (i->mod == 3) {
+		reg_write(c, i->reg, size, reg_read(c, i->rm, size));
+		reg_write(c, i->rm, size, r);
+		return;
+	}
+	uint32_t ea = insn_ea(c, i);
+	uint32_t m = cpu_read_rmw(c, i->seg, ea, size);
+	cpu_write(c, i->seg, ea, size, r);
+	reg_write(c, i->reg, size, m);
+}
+
+void op_xlat(struct cpu *c, const struct insn *i)
+{
+	uint32_t off = c->s.gpr[R_EBX] + (c->s.gpr[R_EAX] & 0xFF);
+	if (i->asz == 2)
+		off &= 0xFFFF;
+	reg_write(c, R_EAX, 1, cpu_read(c, i->seg, off, 1));
+}
+
+/* LES LDS (C4 C5), LSS LFS LGS (0F B2 B4 B5): offset then selector. */
+void op_lxs(struct cpu *c, const struct insn *i)
+{
+	int sreg;
+	switch (i->op) {
+	case 0xC4: sreg = S_ES; break;
+	case 0xC5: sreg = S_DS; break;
+	case 0xB2: sreg = S_SS; break;
+	case 0xB4: sreg = S_FS; break;
+	default: sreg = S_GS; break;
+	}
+	uint32_t ea = insn_ea(c, i);
+	uint32_t off = cpu_read(c, i->seg, ea, i->osz);
+	uint32_t sel_off = ea + i->osz;
+	if (i->asz == 2)
+		sel_off &= 0xFFFF;
+	uint16_t sel = (uint16_t)cpu_read(c, i->seg, sel_off, 2);
+	seg_load(c, sreg, sel);
+	reg_write(c, i->reg, i->osz, off);
+}
+
+void op_nop(struct cpu *c, const struct insn *i) { (void)c; (void)i; }
+
+void op_ud(struct cpu *c, const struct insn *i)
+{
+	(void)i;
+	cpu_raise(c, EX_UD, 0, 0);
+}
+
+/* D8-DF with no FPU: #NM when CR0.EM or CR0.TS, else nothing happens (no
+ * memory operand is touched, no register written), so FNINIT/FNSTSW probes
+ * find no coprocessor. */
+void op_esc(struct cpu *c, const struct insn *i)
+{
+	(void)i;
+	if (c->s.cr0 & (CR0_EM | CR0_TS))
+		cpu_raise(c, EX_NM, 0, 0);
+}
+
+/* WAIT/FWAIT: #NM when CR0.MP and CR0.TS are both set. */
+void op_wait(struct cpu *c, const struct insn *i)
+{
+	(void)i;
+	if ((c->s.cr0 & (CR0_MP | CR0_TS)) == (CR0_MP | CR0_TS))
+		cpu_raise(c, EX_NM, 0, 0);
+}

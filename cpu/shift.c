@@ -1,0 +1,151 @@
+/* shift.c - ROL ROR RCL RCR SHL SHR SAR (group 2) and SHLD/SHRD.
+ *
+ * Counts are masked to 5 bits (all processors from the 286 on); a masked
+ * count of 0 changes nothing. RCL/RCR rotate through 9/17/33 bits. Flags
+ * that Intel leaves undefined follow QEMU: the OF formula of the 1-bit form
+ * is applied at every count (SHL: MSB(res) ^ CF; SHR: 0 unless count 1;
+ * SAR: 0; ROL: MSB(res) ^ CF; ROR: the two top result bits; RCL/RCR:
+ * MSB(src) ^ MSB(res)); AF is cleared by shifts and left alone by rotates.
+ */
+#include "core.h"
+
+/* Compute the shift/rotate `op` (ModRM.reg) of a by count (already masked,
+ * non-zero). Returns the result; *fl receives the new arithmetic flags. */
+static uint32_t do_shift(struct cpu *c, int op, uint32_t a, unsigned count, int size, uint32_t *fl)
+{
+	unsigned bits = (unsigned)size * 8;
+	uint32_t m = size_mask(size), top = sign_bit(size), r, cf;
+	uint32_t f = cpu_get_eflags(c) & FL_ARITH;
+
+	switch (op) {
+	case 0: {  /* ROL */
+		unsigned n = count % bits;
+		r = n ? ((a << n) | (a >> (bits - n))) & m : a;
+		cf = r & 1;
+		f = (f & ~(FL_CF | FL_OF)) | (cf ? FL_CF : 0) |
+		    ((((r & top) != 0) ^ cf) ? FL_OF : 0);
+		break;
+	}
+	case 1: {  /* ROR */
+		unsigned n = count % bits;
+		r = n ? ((a >> n) | (a << (bits - n))) & m : a;
+		cf = (r & top) != 0;
+		f = (f & ~(FL_CF | FL_OF)) | (cf ? FL_CF : 0) |
+		    ((cf ^ ((r & (top >> 1)) != 0)) ? FL_OF : 0);
+		break;
+	}
+	case 2: case 3: {  /* RCL, RCR through CF: a (bits+1)-bit rotation */
+		unsigned n = size == 4 ? count : count % (bits + 1);
+		if (n == 0) {
+			*fl = f;
+			return a;
+		}
+		uint64_t v = ((uint64_t)((f & FL_CF) != 0) << bits) | a;
+		uint64_t vm = ((uint64_t)1 << (bits + 1)) - 1;
+		if (op == 2)
+			v = ((v << n) | (v >> (bits + 1 - n))) & vm;
+		else
+			v = ((v >> n) | (v << (bits + 1 - n))) & vm;
+		r = (uint32_t)v & m;
+		cf = (uint32_t)(v >> bits) & 1;
+		f = (f & ~(FL_CF | FL_OF)) | (cf ? FL_CF : 0) | (((a ^ r) & top) ? FL_OF : 0);
+		break;
+	}
+	case 5:  /* SHR */
+		r = a >> count;
+		cf = (a >> (count - 1)) & 1;
+		f = flags_szp(r, size) | (cf ? FL_CF : 0) | ((count == 1 && (a & top)) ? FL_OF : 0);
+		break;
+	case 7: {  /* SAR */
+		int32_t sa = (int32_t)sext(a, size);
+		r = (uint32_t)(sa >> count) & m;
+		cf = (uint32_t)(sa >> (count - 1)) & 1;
+		f = flags_szp(r, size) | (cf ? FL_CF : 0);
+		break;
+	}
+	default:   /* SHL, SAL (/4 and /6) */
+		r = (a << count) & m;
+		cf = count <= bits ? (a >> (bits - count)) & 1 : 0;
+		f = flags_szp(r, size) | (cf ? FL_CF : 0) | ((((r & top) != 0) ^ cf) ? FL_OF : 0);
+		break;
+	}
+	*fl = f;
+	return r;
+}
+
+void op_shift_rm(struct cpu *c, const struct insn *i)
+{
+	int size = opsz_w(i);
+	unsigned count;
+	if (i->op == 0xD0 || i->op == 0xD1)
+		count = 1;
+	else if (i->op == 0xD2 || i->op == 0xD3)
+		count = c->s.gpr[R_ECX] & 0x1F;
+	else
+		count = i->imm & 0x1F;
+	uint32_t fl, r;
+	if (i->mod == 3) {
+		if (!count)
+			return;
+		r = do_shift(c, i->reg, reg_read(c, i->rm, size), count, size, &fl);
+		reg_write(c, i->rm, size, r);
+	} else {
+		uint32_t ea = insn_ea(c, i);
+		uint32_t a = cpu_read_rmw(c, i->seg, ea, size);
+		if (!count)
+			return;
+		r = do_shift(c, i->reg, a, count, size, &fl);
+		cpu_write(c, i->seg, ea, size, r);
+	}
+	flags_set_arith(c, fl);
+}
+
+/* SHLD/SHRD: 16-bit forms with counts above 16 shift the 48-bit pattern
+ * dst:src:dst, as Intel parts and QEMU do. */
+static void shiftd(struct cpu *c, const struct insn *i, int right)
+{
+	int size = i->osz;
+	unsigned count = ((i->op & 1) ? c->s.gpr[R_ECX] : i->imm) & 0x1F;
+	uint32_t src = reg_read(c, i->reg, size), a, ea = 0, r, tmp;
+	if (i->mod == 3) {
+		a = reg_read(c, i->rm, size);
+	} else {
+		ea = insn_ea(c, i);
+		a = cpu_read_rmw(c, i->seg, ea, size);
+	}
+	if (!count)
+		return;
+	uint64_t v;
+	if (size == 4) {
+		if (right) {
+			v = ((uint64_t)src << 32) | a;
+			r = (uint32_t)(v >> count);
+			tmp = (uint32_t)(v >> (count - 1));
+		} else {
+			v = ((uint64_t)a << 32) | src;
+			r = (uint32_t)(v >> (32 - count));
+			tmp = (uint32_t)(v >> (33 - count));
+		}
+	} else {
+		if (right) {
+			v = ((uint64_t)a << 32) | ((uint64_t)src << 16) | a;
+			r = (uint32_t)(v >> count) & 0xFFFF;
+			tmp = (uint32_t)(v >> (count - 1)) & 0xFFFF;
+		} else {
+			v = ((uint64_t)a << 32) | ((uint64_t)src << 16) | a;
+			r = (uint32_t)(v >> (32 - count)) & 0xFFFF;
+			tmp = (uint32_t)(v >> (33 - count)) & 0xFFFF;
+		}
+	}
+	uint32_t top = sign_bit(size);
+	uint32_t cf = right ? (tmp & 1) : ((tmp & top) != 0);
+	uint32_t f = flags_szp(r, size) | (cf ? FL_CF : 0) | (((r ^ tmp) & top) ? FL_OF : 0);
+	if (i->mod == 3)
+		reg_write(c, i->rm, size, r);
+	else
+		cpu_write(c, i->seg, ea, size, r);
+	flags_set_arith(c, f);
+}
+
+void op_shld(struct cpu *c, const struct insn *i) { shiftd(c, i, 0); }
+void op_shrd(struct cpu *c, const struct insn *i) { shiftd(c, i, 1); }

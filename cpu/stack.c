@@ -1,0 +1,218 @@
+/* stack.c - PUSH/POP in all forms, PUSHA/POPA, PUSHF/POPF, ENTER/LEAVE.
+ *
+ * The stack address size is SS's B bit. Every instruction writes or reads
+ * all its stack slots before it changes ESP, so a fault leaves ESP as it
+ * was and the instruction restarts cleanly.
+ */
+#include "core.h"
+
+int stack32(const struct cpu *c) { return (c->s.seg[S_SS].flags & SEGF_DB) != 0; }
+
+/* SP-relative address `delta` bytes from the current top of stack. */
+static uint32_t sp_at(const struct cpu *c, uint32_t delta)
+{
+	uint32_t sp = c->s.gpr[R_ESP] + delta;
+	return stack32(c) ? sp : (sp & 0xFFFF);
+}
+
+void sp_add(struct cpu *c, uint32_t delta)
+{
+	if (stack32(c))
+		c->s.gpr[R_ESP] += delta;
+	else
+		reg_write(c, R_ESP, 2, c->s.gpr[R_ESP] + delta);
+}
+
+void push(struct cpu *c, uint32_t val, int size)
+{
+	cpu_write(c, S_SS, sp_at(c, (uint32_t)-size), size, val);
+	sp_add(c, (uint32_t)-size);
+}
+
+uint32_t stack_peek(struct cpu *c, uint32_t delta, int size)
+{
+	return cpu_read(c, S_SS, sp_at(c, delta), size);
+}
+
+uint32_t pop(struct cpu *c, int size)
+{
+	uint32_t v = stack_peek(c, 0, size);
+	sp_add(c, (uint32_t)size);
+	return v;
+}
+
+void op_push_r(struct cpu *c, const struct insn *i) { push(c, reg_read(c, i->reg, i->osz), i->osz); }
+
+void op_pop_r(struct cpu *c, const struct insn *i)
+{
+	uint32_t v = pop(c, i->osz);
+	reg_write(c, i->reg, i->osz, v);
+}
+
+static int sreg_of(const struct insn *i)
+{
+	switch (i->op) {
+	case 0x06: case 0x07: return S_ES;
+	case 0x0E: return S_CS;
+	case 0x16: case 0x17: return S_SS;
+	case 0x1E: case 0x1F: return S_DS;
+	case 0xA0: case 0xA1: return S_FS;
+	default: return S_GS;
+	}
+}
+
+/* PUSH Sreg: the selector zero-extended to the operand size (QEMU). */
+void op_push_sreg(struct cpu *c, const struct insn *i)
+{
+	push(c, c->s.seg[sreg_of(i)].sel, i->osz);
+}
+
+void op_pop_sreg(struct cpu *c, const struct insn *i)
+{
+	int s = sreg_of(i);
+	uint16_t sel = (uint16_t)stack_peek(c, 0, i->osz);
+	seg_load(c, s, sel);
+	sp_add(c, i->osz);
+	if (s == S_SS) {
+		c->inhibit_irq = 1;
+		core_of(c)->no_db_trap = 1;
+	}
+}
+
+void op_push_imm(struct cpu *c, const struct insn *i) { push(c, i->imm & size_mask(i->osz), i->osz); }
+
+/* POP Ev: an ESP-based destination address is computed after ESP moved. */
+void op_pop_rm(struct cpu *c, const struct insn *i)
+{
+	uint32_t v = stack_peek(c, 0, i->osz);
+	if (i->mod == 3) {
+		sp_add(c, i->osz);
+		reg_write(c, i->rm, i->osz, v);
+		return;
+	}
+	uint32_t old = c->s.gpr[R_ESP];
+	sp_add(c, i->osz);
+	uint32_t ea = insn_ea(c, i);
+	c->s.gpr[R_ESP] = old;
+	cpu_write(c, i->seg, ea, i->osz, v);
+	sp_add(c, i->osz);
+}
+
+void op_push_rm(struct cpu *c, const struct insn *i) { push(c, rm_read(c, i, i->osz), i->osz); }
+
+void op_pusha(struct cpu *c, const struct insn *i)
+{
+	int n = i->osz;
+	uint32_t sp = c->s.gpr[R_ESP];
+	for (int r = 0; r < 8; r++) {
+		uint32_t v = r == R_ESP ? sp : c->s.gpr[r];
+		cpu_write(c, S_SS, sp_at(c, (uint32_t)(-(r + 1) * n)), n, v & size_mask(n));
+	}
+	sp_add(c, (uint32_t)(-8 * n));
+}
+
+void op_popa(struct cpu *c, const struct insn *i)
+{
+	int n = i->osz;
+	uint32_t v[8];
+	for (int r = 0; r < 8; r++)
+		v[7 - r] = stack_peek(c, (uint32_t)(r * n), n);
+	sp_add(c, (uint32_t)(8 * n));
+	for (int r = 0; r < 8; r++)
+		if (r != R_ESP)
+			reg_write(c, r, n, v[r]);
+}
+
+static int iopl(const struct cpu *c) { return (int)((c->s.eflags & FL_IOPL) >> 12); }
+
+/* PUSHF: the image has VM and RF clear. In v86 mode with IOPL < 3: the
+ * CR4.VME 16-bit form (IF replaced by VIF, IOPL shown as 3) or #GP(0). */
+void op_pushf(struct cpu *c, const struct insn *i)
+{
+	uint32_t f = cpu_get_eflags(c) & ~(FL_VM | FL_RF);
+	if (cpu_v86(c) && iopl(c) < 3) {
+		if (!(c->s.cr4 & CR4_VME) || i->osz == 4)
+			cpu_raise(c, EX_GP, 1, 0);
+		f = (f & ~FL_IF) | ((f & FL_VIF) ? FL_IF : 0) | FL_IOPL;
+	}
+	push(c, f & size_mask(i->osz), i->osz);
+}
+
+/* POPF with the privilege rules of the SDM: IOPL changes only at CPL 0, IF
+ * only when CPL <= IOPL, VM/VIF/VIP never; RF is cleared. v86 with
+ * IOPL < 3 uses CR4.VME (16-bit) or raises #GP(0). */
+void op_popf(struct cpu *c, const struct insn *i)
+{
+	uint32_t v = stack_peek(c, 0, i->osz);
+	uint32_t mask = FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_TF | FL_DF | FL_OF | FL_NT |
+			FL_IF | FL_IOPL | FL_AC | FL_ID | FL_RF;
+	if (cpu_v86(c)) {
+		if (iopl(c) < 3) {
+			if (!(c->s.cr4 & CR4_VME) || i->osz == 4)
+				cpu_raise(c, EX_GP, 1, 0);
+			if ((v & FL_TF) || ((v & FL_IF) && (c->s.eflags & FL_VIP)))
+				cpu_raise(c, EX_GP, 1, 0);
+			sp_add(c, i->osz);
+			mask &= 0xFFFF & ~(FL_IF | FL_IOPL);
+			cpu_set_eflags(c, v, mask);
+			cpu_set_eflags(c, (v & FL_IF) ? FL_VIF : 0, FL_VIF);
+			return;
+		}
+		mask &= ~FL_IOPL;
+	} else if (cpu_pmode(c)) {
+		if (c->cpl > 0)
+			mask &= ~FL_IOPL;
+		if (c->cpl > iopl(c))
+			mask &= ~FL_IF;
+	}
+	if (i->osz == 2)
+		mask &= 0xFFFF;
+	sp_add(c, i->osz);
+	cpu_set_eflags(c, v & ~FL_RF, mask);
+}
+
+/* ENTER imm16, imm8: push EBP, copy level-1 frame pointers, push the new
+ * frame pointer, allocate imm16 bytes. */
+void op_enter(struct cpu *c, const struct insn *i)
+{
+	int n = i->osz, s32 = stack32(c);
+	unsigned level = i->imm2 & 31;
+	uint32_t smask = s32 ? 0xFFFFFFFFu : 0xFFFFu;
+	uint32_t sp = c->s.gpr[R_ESP], bp = c->s.gpr[R_EBP];
+
+	sp -= (uint32_t)n;
+	cpu_write(c, S_SS, sp & smask, n, bp & size_mask(n));
+	uint32_t frame = sp & smask;
+	if (level > 0) {
+		for (unsigned l = 1; l < level; l++) {
+			bp -= (uint32_t)n;
+			uint32_t v = cpu_read(c, S_SS, bp & smask, n);
+			sp -= (uint32_t)n;
+			cpu_write(c, S_SS, sp & smask, n, v);
+		}
+		sp -= (uint32_t)n;
+		cpu_write(c, S_SS, sp & smask, n, frame);
+	}
+	sp -= i->imm & 0xFFFF;
+	if (n == 2)
+		reg_write(c, R_EBP, 2, frame);
+	else
+		c->s.gpr[R_EBP] = frame;
+	if (s32)
+		c->s.gpr[R_ESP] = sp;
+	else
+		reg_write(c, R_ESP, 2, sp);
+}
+
+/* LEAVE: ESP = EBP (stack size), then pop EBP. */
+void op_leave(struct cpu *c, const struct insn *i)
+{
+	int s32 = stack32(c);
+	uint32_t bp = s32 ? c->s.gpr[R_EBP] : c->s.gpr[R_EBP] & 0xFFFF;
+	uint32_t v = cpu_read(c, S_SS, bp, i->osz);
+	if (s32)
+		c->s.gpr[R_ESP] = bp + (uint32_t)i->osz;
+	else
+		reg_write(c, R_ESP, 2, bp + (uint32_t)i->osz);
+	reg_write(c, R_EBP, i->osz, v);
+}

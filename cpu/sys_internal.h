@@ -1,0 +1,176 @@
+/* sys_internal.h - helpers shared by the files of the system half of cpu/
+ * (seg.c, desc.c, stkframe.c, far.c, intr.c, task.c, sysinsn.c, model.c, io.c,
+ * v86.c). Not for the core half, not for use outside cpu/.
+ *
+ * Descriptor layout (Intel SDM vol. 3, 3.4.5), as two little-endian dwords:
+ *   lo: limit 15:0 (0-15), base 15:0 (16-31)
+ *   hi: base 23:16 (0-7), type (8-11), S (12), DPL (13-14), P (15),
+ *       limit 19:16 (16-19), AVL (20), 0 (21), D/B (22), G (23), base 31:24
+ * Gate layout: lo: offset 15:0, selector (16-31); hi: param count (0-4),
+ *   type (8-11), DPL, P, offset 31:16 (16-31).
+ */
+#ifndef CPU_SYS_INTERNAL_H
+#define CPU_SYS_INTERNAL_H
+
+#include "cpu_internal.h"
+
+struct desc {
+	uint32_t lo, hi;
+};
+
+/* Descriptor types with S = 0 (system). */
+enum {
+	SYS_TSS16_AVAIL = 1, SYS_LDT = 2, SYS_TSS16_BUSY = 3, SYS_CALLGATE16 = 4,
+	SYS_TASKGATE = 5, SYS_INTGATE16 = 6, SYS_TRAPGATE16 = 7,
+	SYS_TSS32_AVAIL = 9, SYS_TSS32_BUSY = 11, SYS_CALLGATE32 = 12,
+	SYS_INTGATE32 = 14, SYS_TRAPGATE32 = 15
+};
+
+/* Type bits of code/data descriptors (S = 1). */
+#define DT_ACCESSED 1u
+#define DT_W        2u   /* data: writable */
+#define DT_R        2u   /* code: readable */
+#define DT_E        4u   /* data: expand-down */
+#define DT_C        4u   /* code: conforming */
+#define DT_CODE     8u
+
+static inline uint32_t desc_type(struct desc d) { return (d.hi >> 8) & 0xF; }
+static inline int desc_s(struct desc d) { return (d.hi >> 12) & 1; }
+static inline int desc_dpl(struct desc d) { return (d.hi >> 13) & 3; }
+static inline int desc_p(struct desc d) { return (d.hi >> 15) & 1; }
+static inline uint32_t desc_base(struct desc d)
+{
+	return (d.lo >> 16) | ((d.hi & 0xFF) << 16) | (d.hi & 0xFF000000u);
+}
+/* Limit in bytes, granularity applied. */
+static inline uint32_t desc_limit(struct desc d)
+{
+	uint32_t lim = (d.lo & 0xFFFF) | (d.hi & 0x000F0000u);
+	if (d.hi & SEGF_G)
+		lim = (lim << 12) | 0xFFF;
+	return lim;
+}
+static inline int desc_is_code(struct desc d) { return desc_s(d) && (desc_type(d) & DT_CODE); }
+static inline int desc_is_data(struct desc d) { return desc_s(d) && !(desc_type(d) & DT_CODE); }
+static inline int desc_is_conforming(struct desc d)
+{
+	return desc_is_code(d) && (desc_type(d) & DT_C);
+}
+/* Gate fields. */
+static inline uint16_t gate_sel(struct desc d) { return (uint16_t)(d.lo >> 16); }
+static inline uint32_t gate_off(struct desc d, int is32)
+{
+	return is32 ? ((d.lo & 0xFFFF) | (d.hi & 0xFFFF0000u)) : (d.lo & 0xFFFF);
+}
+static inline int gate_params(struct desc d) { return d.hi & 0x1F; }
+
+static inline int sys_is_tss(uint32_t type)
+{
+	return type == SYS_TSS16_AVAIL || type == SYS_TSS16_BUSY ||
+	       type == SYS_TSS32_AVAIL || type == SYS_TSS32_BUSY;
+}
+
+/* ---- desc.c */
+
+/* Read the descriptor that `sel` names from the GDT or the LDT. A selector
+ * whose index lies beyond the table limit (or that names an LDT while LDTR is
+ * unusable) raises `vec` with error code (sel & ~3) | ext. On success stores
+ * the descriptor and its linear address (for later accessed/busy writes). */
+void desc_fetch(struct cpu *c, uint16_t sel, int vec, int ext, struct desc *d, uint32_t *addr);
+/* As desc_fetch but returns 0 instead of raising for a limit violation
+ * (LAR/LSL/VERR/VERW). Page faults still raise. */
+int desc_try_fetch(struct cpu *c, uint16_t sel, struct desc *d, uint32_t *addr);
+/* Set the accessed bit of a code/data descriptor in memory (and in *d). */
+void desc_set_accessed(struct cpu *c, uint32_t addr, struct desc *d);
+/* Write the high dword back (busy bit changes). */
+void desc_write_hi(struct cpu *c, uint32_t addr, uint32_t hi);
+/* Fill a segment cache from a descriptor. */
+void desc_to_cache(struct desc d, uint16_t sel, struct seg_cache *sc);
+/* The unusable (null-loaded) cache: P = 0, so the core refuses accesses. */
+void seg_cache_null(struct seg_cache *sc, uint16_t sel);
+
+/* ---- seg.c */
+
+/* Protected-mode SS load check for a stack switch (interrupt, call gate,
+ * task switch): new SS must be non-null, RPL == DPL == `cpl`, writable data,
+ * present. Failures raise `vec` (#TS or #GP) with sel|ext, not present #SS. */
+void seg_check_stack(struct cpu *c, uint16_t sel, int cpl, int vec, int ext, struct desc *d,
+		     uint32_t *addr);
+/* After a return to an outer level: null each of ES, DS, FS, GS whose
+ * descriptor is data or non-conforming code with DPL < the new CPL. */
+void seg_null_outer(struct cpu *c);
+/* Load CS from a checked descriptor, set CPL, tell the core when the
+ * default operand size or mode changed. */
+void seg_load_cs(struct cpu *c, uint16_t sel, struct desc d, uint32_t addr, int cpl);
+/* Load a register from a checked descriptor (accessed bit written). */
+void seg_commit(struct cpu *c, int sreg, uint16_t sel, struct desc *d, uint32_t addr);
+/* Task-switch flavour of the data/stack segment load: errors raise #TS
+ * (or #NP/#SS for not present) as the task-switch pseudo-code says. */
+void seg_load_task(struct cpu *c, int sreg, uint16_t sel, int ext);
+
+/* ---- stkframe.c: pushes/pops on an explicit stack (not yet committed) */
+
+struct stk {
+	struct seg_cache ss;  /* the stack segment */
+	uint32_t esp;         /* running stack pointer */
+	int user;             /* paging privilege of the accesses */
+	int err_vec;          /* exception for a limit violation (#SS) */
+	uint32_t err_code;    /* its error code */
+};
+/* Start from the current SS:ESP at the current CPL. */
+void stk_current(struct cpu *c, struct stk *k);
+/* Check that `bytes` more bytes can be pushed (limit, expand-down). */
+void stk_check_push(struct cpu *c, const struct stk *k, uint32_t bytes);
+/* Check that `bytes` at the current top can be popped. */
+void stk_check_pop(struct cpu *c, const struct stk *k, uint32_t bytes);
+void stk_push(struct cpu *c, struct stk *k, int size, uint32_t val);
+uint32_t stk_pop(struct cpu *c, struct stk *k, int size);
+/* Read without moving ESP: `off` bytes above the current top. */
+uint32_t stk_peek(struct cpu *c, const struct stk *k, uint32_t off, int size);
+/* Move the stack pointer by `delta` bytes (wrapping as the stack size says). */
+void stk_adjust(struct stk *k, uint32_t delta);
+/* Store k->esp into ESP (low 16 bits only for a 16-bit stack). */
+void stk_commit_esp(struct cpu *c, const struct stk *k);
+
+/* ---- task.c */
+
+enum task_reason { TASK_JMP, TASK_CALL, TASK_IRET, TASK_INT };
+/* Switch to the task whose TSS descriptor (already fetched at `addr`, type
+ * and presence checked by the caller) is `d`. `next_eip` is the EIP saved in
+ * the old TSS. For TASK_INT with has_err, the error code is pushed on the
+ * new task's stack. */
+void task_switch(struct cpu *c, uint16_t sel, struct desc d, uint32_t addr,
+		 enum task_reason why, uint32_t next_eip, int ext, int has_err, uint32_t err);
+/* The inner-level stack (SS:ESP for privilege `dpl`) from the current
+ * TSS, 32- or 16-bit; #TS(TR selector | ext) if the TSS is too short. */
+void tss_stack(struct cpu *c, int dpl, uint16_t *ss, uint32_t *esp, int ext);
+/* Via a task gate: fetch and check the TSS the gate names (#GP/#NP). */
+void task_gate(struct cpu *c, struct desc gate, enum task_reason why, uint32_t next_eip,
+	       int ext, int has_err, uint32_t err);
+
+/* ---- v86.c */
+
+/* IRET from CPL 0 to virtual-8086 mode: the remaining frame (ESP, SS, ES,
+ * DS, FS, GS) is popped from k; EIP, CS and EFLAGS were popped already. */
+void v86_enter_from_iret(struct cpu *c, struct stk *k, uint32_t eip, uint16_t cs,
+			 uint32_t eflags);
+/* Load ES/CS/SS/DS/FS/GS as v86 (real-style) segments: base sel<<4, limit
+ * 0xFFFF, DPL 3 data. */
+void v86_load_seg(struct cpu *c, int sreg, uint16_t sel);
+
+/* ---- model.c (sys_eflags_mask and sys_tsc are in cpu_internal.h) */
+
+/* CPUID leaf 1 EDX for a model: exactly the features implemented. */
+uint32_t cpuid_features(enum cpu_model m);
+
+/* Set c->cpl from the current mode and CS. */
+void sys_update_cpl(struct cpu *c);
+
+/* ---- sysinsn.c */
+
+/* #GP(0) unless CPL is 0 (real mode counts as CPL 0, v86 as CPL 3). */
+void sys_require_cpl0(struct cpu *c);
+/* #UD in real mode and in virtual-8086 mode (LLDT, LTR, LAR, ...). */
+void sys_require_pmode(struct cpu *c);
+
+#endif

@@ -1,0 +1,15 @@
+/* string.h - the kernel's memory and string helpers (guest/libc/string.c). */
+#ifndef LINUX_STRING_H
+#define LINUX_STRING_H
+#include <linux/types.h>
+void *memset(void *s, int c, size_t n);
+void *memcpy(void *d, const void *s, size_t n);
+void *memmove(void *d, const void *s, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+size_t strnlen(const char *s, size_t max);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+char *strncpy(char *d, const char *s, size_t n);
+char *strstr(const char *h, const char *n);
+#endif

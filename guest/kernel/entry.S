@@ -1,0 +1,73 @@
+/* entry.S - trap and IRQ entry stubs.
+ *
+ * Every vector 0..47 gets a stub that makes the stack look the same
+ * (an error code, 0 if the CPU pushed none, then the vector number), then
+ * common_entry saves the registers as a struct pt_regs, switches to the
+ * kernel data segments and calls do_trap(regs).
+ */
+#include <asm/segment.h>
+
+.macro TRAP_NOERR vec
+	.globl vector\vec
+vector\vec:
+	pushl $0
+	pushl $\vec
+	jmp common_entry
+.endm
+
+.macro TRAP_ERR vec
+	.globl vector\vec
+vector\vec:
+	pushl $\vec
+	jmp common_entry
+.endm
+
+	.text
+	.align 4
+/* Exceptions pushing an error code: 8, 10-14, 17 (Intel SDM vol. 3, 6.13). */
+TRAP_NOERR 0
+TRAP_NOERR 1
+TRAP_NOERR 2
+TRAP_NOERR 3
+TRAP_NOERR 4
+TRAP_NOERR 5
+TRAP_NOERR 6
+TRAP_NOERR 7
+TRAP_ERR 8
+TRAP_NOERR 9
+TRAP_ERR 10
+TRAP_ERR 11
+TRAP_ERR 12
+TRAP_ERR 13
+TRAP_ERR 14
+TRAP_NOERR 15
+TRAP_NOERR 16
+TRAP_ERR 17
+.irp v, 18,19,20,21,22,23,24,25,26,27,28,29,30,31
+TRAP_NOERR \v
+.endr
+/* IRQ 0..15 remapped to vectors 0x20..0x2F */
+.irp v, 32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
+TRAP_NOERR \v
+.endr
+
+common_entry:
+	pushal				/* eax..edi */
+	pushl %ds
+	pushl %es
+	pushl %fs
+	pushl %gs			/* now the stack is a struct pt_regs */
+	movl $__KERNEL_DS, %eax
+	movl %eax, %ds
+	movl %eax, %es
+	cld
+	pushl %esp			/* argument: struct pt_regs * */
+	call do_trap
+	addl $4, %esp
+	popl %gs
+	popl %fs
+	popl %es
+	popl %ds
+	popal
+	addl $8, %esp			/* vector and error code */
+	iret

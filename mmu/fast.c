@@ -1,0 +1,115 @@
+/* fast.c - keeping the host fast path (fastpath.h) a subset of the
+ * architectural TLB.
+ *
+ * Rules (docs/mmu.md, "fast path"):
+ *  - an entry is installed only after a successful slow-path access, for
+ *    the TLB entry that access used, and only if a hit on that entry changes
+ *    no replacement state (plru/lru: it is the set's most recently used way;
+ *    other policies: any entry);
+ *  - only for plain RAM (bus_ram_ptr succeeds); for writes only when the TLB
+ *    entry's D bit is set and the frame is not marked as code;
+ *  - it is dropped when its TLB entry is dropped or stops being the MRU way,
+ *    when its frame is marked as code (write tables), and wholesale on A20
+ *    changes, MMIO mappings and paging-mode changes;
+ *  - nothing is installed while a listener wants hit events or the stale
+ *    checker runs, since those must see every hit.
+ */
+#include "mmu_internal.h"
+
+static void clear_entry(struct mmu_fast_entry *fe, struct mmu *m)
+{
+	if (fe->owner && ((struct tlb_ent *)fe->owner)->large)
+		m->n_fast_large--;
+	fe->tag = MMU_FAST_INVALID;
+	fe->owner = NULL;
+	fe->hits = &m->dummy_hits;
+}
+
+void fast_flush_all(struct mmu *m)
+{
+	for (int wr = 0; wr < 2; wr++)
+		for (int u = 0; u < 2; u++)
+			for (uint32_t i = 0; i < MMU_FAST_SIZE; i++) {
+				struct mmu_fast_entry *fe = &m->fast.t[wr][u][i];
+				if (fe->owner)
+					((struct tlb_ent *)fe->owner)->fastmask = 0;
+				fe->tag = MMU_FAST_INVALID;
+				fe->owner = NULL;
+				fe->hits = &m->dummy_hits;
+			}
+	m->n_fast_large = 0;
+}
+
+void fast_drop_entry(struct mmu *m, struct tlb_ent *e)
+{
+	for (int k = 0; k < 4; k++) {
+		if (!(e->fastmask & (1u << k)))
+			continue;
+		struct mmu_fast_entry *tab = m->fast.t[k >> 1][k & 1];
+		if (e->large) {
+			for (uint32_t i = 0; i < MMU_FAST_SIZE && m->n_fast_large; i++)
+				if (tab[i].owner == e)
+					clear_entry(&tab[i], m);
+		} else {
+			struct mmu_fast_entry *fe = &tab[e->tag & (MMU_FAST_SIZE - 1)];
+			if (fe->owner == e)
+				clear_entry(fe, m);
+		}
+	}
+	e->fastmask = 0;
+}
+
+void fast_drop_code_frame(struct mmu *m, uint32_t pfn)
+{
+	for (int u = 0; u < 2; u++)
+		for (uint32_t i = 0; i < MMU_FAST_SIZE; i++) {
+			struct mmu_fast_entry *fe = &m->fast.t[1][u][i];
+			if (fe->tag != MMU_FAST_INVALID && fe->ppage >> PAGE_SHIFT == pfn)
+				clear_entry(fe, m);
+		}
+}
+
+void fast_install(struct mmu *m, int write, int user, uint32_t lin, uint32_t paddr,
+		  struct tlb *t, int set, int way)
+{
+	if (!m->fast_on)
+		return;
+	struct tlb_ent *e = NULL;
+	if (t) {
+		e = tlb_at(t, set, way);
+		if (!e->valid || (write && !e->d))
+			return;
+		if (repl_needs_mru(m) && t->s[set].mru != way)
+			return;
+	}
+	uint32_t ppage = (paddr & bus_a20_mask(m->bus)) & ~(PAGE_SIZE - 1);
+	uint8_t *host = bus_ram_ptr(m->bus, ppage, PAGE_SIZE);
+	if (!host)
+		return;
+	if (write && bus_is_code(m->bus, ppage >> PAGE_SHIFT))
+		return;
+	uint32_t lpage = lin & ~(PAGE_SIZE - 1);
+	struct mmu_fast_entry *fe = &m->fast.t[write][user != 0][(lin >> PAGE_SHIFT) & (MMU_FAST_SIZE - 1)];
+	if (fe->tag != MMU_FAST_INVALID)
+		clear_entry(fe, m);
+	fe->tag = lpage;
+	fe->ppage = ppage;
+	fe->addend = (uintptr_t)host - (uintptr_t)lpage;
+	fe->owner = e;
+	fe->hits = e ? &e->hits : &m->dummy_hits;
+	if (e) {
+		e->fastmask |= (uint8_t)(1u << (write * 2 + (user != 0)));
+		if (e->large)
+			m->n_fast_large++;
+	}
+}
+
+/* Installs are allowed when configured and nothing needs to see every hit;
+ * turning them off empties the tables. */
+void fast_update_enable(struct mmu *m)
+{
+	int on = m->cfg.fast_path && !m->stale_fn && !((m->ev_mask >> MMU_EV_HIT) & 1);
+	if (!on && m->fast_on)
+		fast_flush_all(m);
+	m->fast_on = on;
+}

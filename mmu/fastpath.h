@@ -1,0 +1,101 @@
+/* fastpath.h - inline versions of mmu_read/mmu_write for the CPU's hot path.
+ *
+ * Contract between mmu/ (owner) and cpu/. Semantics are exactly those of
+ * mmu_read(), mmu_write() and mmu_read_rmw() in mmu.h (same results, same
+ * faults, same TLB contents and statistics); only the cost differs.
+ *
+ * How it works (TinyEMU-style): per kind (read; write, also used by the
+ * read half of a read-modify-write) and privilege (user 0/1) there is a
+ * direct-mapped table of MMU_FAST_SIZE entries indexed by the linear page
+ * number. An entry holds the linear page as its tag and the difference
+ * between the host address of the frame and the linear page (the addend),
+ * so a hit is a compare, an add and a load. Each entry stands for one entry
+ * of the architectural TLB model and is dropped whenever the model evicts,
+ * flushes or invalidates that entry, or when it stops being the one whose
+ * hit changes no replacement state (see docs/mmu.md, "fast path"). A hit
+ * also counts as a TLB hit (it bumps the architectural entry's hit count),
+ * so statistics are the same with the fast path on or off.
+ *
+ * Entries are only installed for plain RAM frames; for writes only through
+ * a TLB entry whose D bit is set and only to frames not marked as code, so
+ * MMIO, ROM, the smc hook and A/D updates always take the full path.
+ */
+#ifndef MMU_FASTPATH_H
+#define MMU_FASTPATH_H
+
+#include <stdint.h>
+#include <string.h>
+#include "mmu.h"
+
+#define MMU_FAST_BITS 8
+#define MMU_FAST_SIZE (1u << MMU_FAST_BITS)
+#define MMU_FAST_INVALID 1u   /* never a page-aligned tag */
+
+struct mmu_fast_entry {
+	uint32_t tag;        /* linear page base, or MMU_FAST_INVALID */
+	uint32_t ppage;      /* physical page base (A20 applied) */
+	uintptr_t addend;    /* host address = linear address + addend */
+	uint64_t *hits;      /* hit counter of the architectural entry */
+	void *owner;         /* the architectural entry (NULL: paging off) */
+};
+
+/* The fast tables are the first member of struct mmu. */
+struct mmu_fast {
+	struct mmu_fast_entry t[2][2][MMU_FAST_SIZE]; /* [write][user][page & mask] */
+};
+
+static inline struct mmu_fast_entry *mmu_fast_lookup(struct mmu *m, int write, int user,
+						     uint32_t lin, int size)
+{
+	struct mmu_fast *f = (struct mmu_fast *)(void *)m;
+	struct mmu_fast_entry *e = &f->t[write][user != 0][(lin >> PAGE_SHIFT) & (MMU_FAST_SIZE - 1)];
+	if (__builtin_expect((unsigned)size <= 4 && e->tag == (lin & ~(PAGE_SIZE - 1)) &&
+			     (lin & (PAGE_SIZE - 1)) <= PAGE_SIZE - (uint32_t)size, 1))
+		return e;
+	return NULL;
+}
+
+/* As mmu_read(). */
+static inline int mmu_read_fast(struct mmu *m, uint32_t lin, int size, int user, uint32_t *val)
+{
+	struct mmu_fast_entry *e = mmu_fast_lookup(m, 0, user, lin, size);
+	if (e) {
+		const uint8_t *p = (const uint8_t *)((uintptr_t)lin + e->addend);
+		uint32_t v = 0;
+		memcpy(&v, p, (size_t)size);
+		++*e->hits;
+		*val = v;
+		return 0;
+	}
+	return mmu_read(m, lin, size, user, val);
+}
+
+/* As mmu_read_rmw(). */
+static inline int mmu_read_rmw_fast(struct mmu *m, uint32_t lin, int size, int user, uint32_t *val)
+{
+	struct mmu_fast_entry *e = mmu_fast_lookup(m, 1, user, lin, size);
+	if (e) {
+		const uint8_t *p = (const uint8_t *)((uintptr_t)lin + e->addend);
+		uint32_t v = 0;
+		memcpy(&v, p, (size_t)size);
+		++*e->hits;
+		*val = v;
+		return 0;
+	}
+	return mmu_read_rmw(m, lin, size, user, val);
+}
+
+/* As mmu_write(). */
+static inline int mmu_write_fast(struct mmu *m, uint32_t lin, int size, int user, uint32_t val)
+{
+	struct mmu_fast_entry *e = mmu_fast_lookup(m, 1, user, lin, size);
+	if (e) {
+		uint8_t *p = (uint8_t *)((uintptr_t)lin + e->addend);
+		memcpy(p, &val, (size_t)size);
+		++*e->hits;
+		return 0;
+	}
+	return mmu_write(m, lin, size, user, val);
+}
+
+#endif

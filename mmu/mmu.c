@@ -1,0 +1,530 @@
+/* mmu.c - the paging unit: control registers, flush rules, the lookup
+ * model, and linear-memory accesses.
+ *
+ * Lookup model (docs/mmu.md): every data access (and every call of
+ * mmu_translate) looks the TLB of its side up; the CPU fetches code by
+ * calling mmu_translate(MMU_FETCH) once per new code page and keeps that
+ * translation until mmu_generation() changes.
+ *
+ * A TLB hit is checked against the cached U/W bits. A protection failure
+ * faults from the cached entry (the hardware does not re-walk) and, as on
+ * Intel processors, the fault invalidates the entries for that address. A
+ * write through an entry whose D bit is clear walks again (setting D in
+ * memory) and refreshes the entry in place.
+ */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mmu_internal.h"
+
+_Static_assert(offsetof(struct mmu, fast) == 0, "fastpath.h needs the fast tables first");
+
+static const struct mmu_config default_config = {
+	.split = 0,
+	.dtlb = { 8, 4 },
+	.policy = TLB_PLRU,
+	.random_seed = 1,
+	.has_wp = 1,
+	.has_invlpg = 1,
+	.tr_model = 486,
+	.fast_path = 1,
+};
+
+static int pow2(int x)
+{
+	return x > 0 && (x & (x - 1)) == 0;
+}
+
+static int geom_ok(struct tlb_geom g, enum tlb_policy p)
+{
+	if (!pow2(g.sets) || g.ways < 1 || g.ways > TLB_MAX_WAYS)
+		return 0;
+	return p != TLB_PLRU || pow2(g.ways);
+}
+
+/* The bus tells us when host pointers in the fast path may have gone
+ * wrong, and when the A20 gate moved (a flush cause of its own). */
+static void bus_changed(void *opaque, enum bus_change what, uint32_t pfn)
+{
+	struct mmu *m = opaque;
+	switch (what) {
+	case BUS_CHANGE_A20:
+		tlb_flush_all(m, FLUSH_A20, 0);
+		fast_flush_all(m);
+		break;
+	case BUS_CHANGE_CODE:
+		fast_drop_code_frame(m, pfn);
+		break;
+	case BUS_CHANGE_MAP:
+		fast_flush_all(m);
+		break;
+	}
+}
+
+/* Allocate one TLB (nothing for sets == 0, an absent TLB). */
+static int tlb_alloc(struct tlb *t, struct tlb_geom g, int large)
+{
+	t->sets = g.sets;
+	t->ways = g.ways;
+	t->large = large;
+	if (!g.sets)
+		return 0;
+	t->e = calloc((size_t)g.sets * (size_t)g.ways, sizeof(*t->e));
+	t->s = calloc((size_t)g.sets, sizeof(*t->s));
+	return t->e && t->s ? 0 : -1;
+}
+
+/* A missing or impossible geometry is replaced rather than refused, so a
+ * half-filled config still gives a working MMU; --tlb validation happens in
+ * mmu_config_parse_tlb. */
+struct mmu *mmu_create(struct bus *bus, const struct mmu_config *cfg)
+{
+	if (!bus)
+		return NULL;
+	if (!cfg)
+		cfg = &default_config;
+	struct mmu *m = calloc(1, sizeof(*m));
+	if (!m)
+		return NULL;
+	m->bus = bus;
+	m->cfg = *cfg;
+	struct mmu_config *c = &m->cfg;
+
+	/* The geometry: a missing or impossible one becomes the 486's 8x4. */
+	if (!geom_ok(c->dtlb, c->policy))
+		c->dtlb = (struct tlb_geom){ 8, 4 };
+	if (c->split && !geom_ok(c->itlb, c->policy))
+		c->itlb = c->dtlb;
+	struct tlb_geom none = { 0, 0 };
+	struct tlb_geom i4k = c->split ? c->itlb : none;
+	struct tlb_geom d4m = c->has_pse && geom_ok(c->dtlb_large, c->policy) ? c->dtlb_large : none;
+	struct tlb_geom i4m = c->split && c->has_pse && geom_ok(c->itlb_large, c->policy)
+				      ? c->itlb_large : none;
+	if (tlb_alloc(&m->tlb[TLB_D4K], c->dtlb, 0) || tlb_alloc(&m->tlb[TLB_I4K], i4k, 0) ||
+	    tlb_alloc(&m->tlb[TLB_D4M], d4m, 1) || tlb_alloc(&m->tlb[TLB_I4M], i4m, 1) ||
+	    bus_add_listener(bus, bus_changed, m)) {
+		mmu_destroy(m);
+		return NULL;
+	}
+	mmu_reset(m);
+	return m;
+}
+
+void mmu_destroy(struct mmu *m)
+{
+	if (!m)
+		return;
+	bus_remove_listener(m->bus, m);
+	for (int id = 0; id < TLB_COUNT; id++) {
+		free(m->tlb[id].e);
+		free(m->tlb[id].s);
+	}
+	stale_free(m);
+	free(m);
+}
+
+void mmu_reset(struct mmu *m)
+{
+	m->cr0 = m->cr3 = m->cr4 = 0;
+	for (int id = 0; id < TLB_COUNT; id++) {
+		struct tlb *t = &m->tlb[id];
+		for (int s = 0; s < t->sets; s++) {
+			for (int w = 0; w < t->ways; w++)
+				t->e[s * t->ways + w] = (struct tlb_ent){ 0 };
+			repl_init_set(m, t, &t->s[s]);
+		}
+	}
+	m->fill_ptr386 = 0;
+	m->rng = m->cfg.random_seed ? m->cfg.random_seed : 0x2545F491u;
+	m->tr6 = m->tr7 = 0;
+	m->fault = (struct mmu_fault){ 0 };
+	fast_flush_all(m);
+	fast_update_enable(m);
+	for (int id = 0; id < TLB_COUNT; id++)
+		if (m->tlb[id].sets)
+			m->tlb[id].flushes[FLUSH_RESET]++;
+	m->gen++;
+}
+
+const struct mmu_config *mmu_config(const struct mmu *m)
+{
+	return &m->cfg;
+}
+
+void mmu_set_cr0(struct mmu *m, uint32_t cr0)
+{
+	uint32_t changed = (m->cr0 ^ cr0) & (CR0_PG | CR0_WP | CR0_PE);
+	m->cr0 = cr0;
+	if (changed) {
+		tlb_flush_all(m, FLUSH_CR0, 0);
+		/* Paging-off fast entries are identity maps: gone too. */
+		fast_flush_all(m);
+	}
+}
+
+void mmu_set_cr3(struct mmu *m, uint32_t cr3)
+{
+	m->cr3 = cr3;
+	tlb_flush_all(m, FLUSH_CR3, m->cfg.has_pge && (m->cr4 & CR4_PGE));
+}
+
+void mmu_set_cr4(struct mmu *m, uint32_t cr4)
+{
+	uint32_t changed = (m->cr4 ^ cr4) & (CR4_PSE | CR4_PGE | CR4_PAE);
+	m->cr4 = cr4;
+	if (changed)
+		tlb_flush_all(m, FLUSH_CR4, 0);
+}
+
+void mmu_invlpg(struct mmu *m, uint32_t lin)
+{
+	tlb_invalidate_lin(m, lin, 1);
+}
+
+void mmu_flush(struct mmu *m, enum tlb_flush_cause cause)
+{
+	if ((unsigned)cause >= FLUSH_CAUSES)
+		cause = FLUSH_RESET;
+	tlb_flush_all(m, cause, 0);
+}
+
+uint64_t mmu_generation(const struct mmu *m)
+{
+	return m->gen;
+}
+
+const struct mmu_fault *mmu_fault(const struct mmu *m)
+{
+	return &m->fault;
+}
+
+/* Where a translation came from, for the fast path. */
+struct xl_src {
+	struct tlb *t;
+	int set, way;
+};
+
+/* Record a #PF for the CPU and apply the SDM rule that a page fault
+ * invalidates the TLB entries for its linear address. */
+static int raise_pf(struct mmu *m, uint32_t lin, uint32_t ec)
+{
+	m->fault.lin = lin;
+	m->fault.error_code = ec;
+	/* A page fault invalidates what the TLBs hold for the address. */
+	tlb_invalidate_lin(m, lin, 0);
+	if (mmu_wants(m, MMU_EV_FAULT))
+		mmu_emit(m, MMU_EV_FAULT, -1, -1, -1, lin, 0, ec, FLUSH_CAUSES);
+	return MMU_PF;
+}
+
+static inline uint32_t ent_paddr(const struct tlb_ent *e, uint32_t lin)
+{
+	return e->large ? (e->pfn << 12) + (lin & 0x3FFFFFu) : (e->pfn << 12) | (lin & 0xFFFu);
+}
+
+/* The miss path: walk, then fill. `pref` (or NULL) is the entry whose D bit
+ * was clear: its miss is already counted and it is refreshed in place. */
+static int miss(struct mmu *m, uint32_t lin, enum mmu_access acc, int user, uint32_t *paddr,
+		struct tlb *t4, struct tlb *tl, const struct xl_src *pref, struct xl_src *src)
+{
+	struct walk_res r;
+	int rc = pg_walk(m, lin, acc, user, 1, &r);
+	struct tlb *t = (!rc && r.large && tl->sets) ? tl : t4;
+	int set = tlb_index(t, lin);
+	if (pref && pref->t == t && pref->set == set) {
+		t->walks++;
+		t->ad_writes += r.ad_writes;
+	} else {
+		t->s[set].misses++;
+		t->walks++;
+		t->ad_writes += r.ad_writes;
+		if (mmu_wants(m, MMU_EV_MISS))
+			mmu_emit(m, MMU_EV_MISS, (int)(t - m->tlb), set, -1, lin, 0, 0, FLUSH_CAUSES);
+	}
+	if (mmu_wants(m, MMU_EV_WALK))
+		mmu_emit(m, MMU_EV_WALK, (int)(t - m->tlb), set, -1, lin, rc ? 0 : r.paddr,
+			 rc ? r.error_code : 0, FLUSH_CAUSES);
+	if (rc)
+		return raise_pf(m, lin, r.error_code);
+
+	int way;
+	if (pref && pref->t == t && pref->set == set) {
+		way = pref->way;
+	} else {
+		if (pref)
+			tlb_drop(m, pref->t, pref->set, pref->way);
+		way = repl_victim(m, t, set);
+		struct tlb_ent *v = tlb_at(t, set, way);
+		if (v->valid) {
+			t->s[set].evictions++;
+			if (mmu_wants(m, MMU_EV_EVICT))
+				mmu_emit(m, MMU_EV_EVICT, (int)(t - m->tlb), set, way,
+					 v->large ? v->tag << 22 : v->tag << 12, v->pfn << 12, 0,
+					 FLUSH_CAUSES);
+		}
+	}
+	tlb_fill_at(m, t, set, way, lin, &r);
+	if (mmu_wants(m, MMU_EV_FILL))
+		mmu_emit(m, MMU_EV_FILL, (int)(t - m->tlb), set, way, lin, r.paddr, 0, FLUSH_CAUSES);
+	*paddr = r.paddr;
+	src->t = t;
+	src->set = set;
+	src->way = way;
+	return 0;
+}
+
+/* Translate lin for acc at privilege user with full TLB behaviour. */
+static int xlate(struct mmu *m, uint32_t lin, enum mmu_access acc, int user, uint32_t *paddr,
+		 struct xl_src *src)
+{
+	src->t = NULL;
+	if (!(m->cr0 & CR0_PG)) {
+		*paddr = lin;
+		return 0;
+	}
+	int iside = m->cfg.split && acc == MMU_FETCH;
+	struct tlb *t4 = &m->tlb[iside ? TLB_I4K : TLB_D4K];
+	struct tlb *tl = &m->tlb[iside ? TLB_I4M : TLB_D4M];
+
+	struct tlb *t = t4;
+	int set = tlb_index(t4, lin);
+	int way = tlb_probe(t4, set, lin);
+	if (way < 0 && tl->sets) {
+		t = tl;
+		set = tlb_index(tl, lin);
+		way = tlb_probe(tl, set, lin);
+	}
+	if (way < 0)
+		return miss(m, lin, acc, user, paddr, t4, tl, NULL, src);
+
+	struct tlb_ent *e = tlb_at(t, set, way);
+	if (m->stale_fn)
+		stale_check(m, lin, e);
+	if (!pg_allowed(m, e->u, e->w, acc, user)) {
+		e->hits++;
+		if (mmu_wants(m, MMU_EV_HIT))
+			mmu_emit(m, MMU_EV_HIT, (int)(t - m->tlb), set, way, lin, ent_paddr(e, lin),
+				 0, FLUSH_CAUSES);
+		return raise_pf(m, lin, PFEC_P | (acc == MMU_WRITE ? PFEC_W : 0) |
+					       (user ? PFEC_U : 0));
+	}
+	if (acc == MMU_WRITE && !e->d) {
+		/* The entry cannot take the write: walk again to set D. */
+		t->s[set].misses++;
+		if (mmu_wants(m, MMU_EV_MISS))
+			mmu_emit(m, MMU_EV_MISS, (int)(t - m->tlb), set, way, lin, 0, 0, FLUSH_CAUSES);
+		struct xl_src pref = { t, set, way };
+		return miss(m, lin, acc, user, paddr, t4, tl, &pref, src);
+	}
+	e->hits++;
+	repl_touch(m, t, set, way, 0);
+	if (mmu_wants(m, MMU_EV_HIT))
+		mmu_emit(m, MMU_EV_HIT, (int)(t - m->tlb), set, way, lin, ent_paddr(e, lin), 0,
+			 FLUSH_CAUSES);
+	*paddr = ent_paddr(e, lin);
+	src->t = t;
+	src->set = set;
+	src->way = way;
+	return 0;
+}
+
+/* The address handed back is final: A20 applied, so that it names the same
+ * frame the bus and the smc hook use. */
+int mmu_translate(struct mmu *m, uint32_t lin, enum mmu_access acc, int user, uint32_t *paddr)
+{
+	struct xl_src src;
+	uint32_t pa = 0;
+	int rc = xlate(m, lin, acc, user, &pa, &src);
+	if (!rc)
+		*paddr = pa & bus_a20_mask(m->bus);
+	return rc;
+}
+
+static inline int fix_size(int size)
+{
+	return size == 1 || size == 2 ? size : 4;
+}
+
+/* Translate [lin, lin+len) (len <= 8) for acc: both pages, first page
+ * first, before anything is accessed. pa[1] is the second page's address. */
+static int xlate_range(struct mmu *m, uint32_t lin, uint32_t len, enum mmu_access acc, int user,
+		       uint32_t pa[2], uint32_t *n1, struct xl_src *src)
+{
+	int rc = xlate(m, lin, acc, user, &pa[0], src);
+	if (rc)
+		return rc;
+	uint32_t off = lin & (PAGE_SIZE - 1);
+	if (off + len <= PAGE_SIZE) {
+		*n1 = len;
+		return 0;
+	}
+	*n1 = PAGE_SIZE - off;
+	struct xl_src src2;
+	rc = xlate(m, lin + *n1, acc, user, &pa[1], &src2);
+	src->t = NULL;   /* straddling accesses do not go in the fast path */
+	return rc;
+}
+
+/* mmu_read / mmu_read_rmw: acc is MMU_READ or (for the read half of a
+ * read-modify-write) MMU_WRITE. Only a successful access within one page
+ * may install a fast-path entry. */
+static int do_read(struct mmu *m, uint32_t lin, int size, int user, enum mmu_access acc,
+		   uint32_t *val)
+{
+	size = fix_size(size);
+	uint32_t pa[2], n1;
+	struct xl_src src;
+	int rc = xlate_range(m, lin, (uint32_t)size, acc, user, pa, &n1, &src);
+	if (rc)
+		return rc;
+	if (n1 == (uint32_t)size) {
+		*val = bus_read(m->bus, pa[0], size);
+		if (src.t || !(m->cr0 & CR0_PG))
+			fast_install(m, acc == MMU_WRITE, user, lin, pa[0], src.t, src.set, src.way);
+		return 0;
+	}
+	uint32_t v = 0;
+	for (uint32_t i = 0; i < (uint32_t)size; i++) {
+		uint32_t a = i < n1 ? pa[0] + i : pa[1] + (i - n1);
+		v |= bus_read(m->bus, a, 1) << (8 * i);
+	}
+	*val = v;
+	return 0;
+}
+
+int mmu_read(struct mmu *m, uint32_t lin, int size, int user, uint32_t *val)
+{
+	return do_read(m, lin, size, user, MMU_READ, val);
+}
+
+int mmu_read_rmw(struct mmu *m, uint32_t lin, int size, int user, uint32_t *val)
+{
+	return do_read(m, lin, size, user, MMU_WRITE, val);
+}
+
+int mmu_write(struct mmu *m, uint32_t lin, int size, int user, uint32_t val)
+{
+	size = fix_size(size);
+	uint32_t pa[2], n1;
+	struct xl_src src;
+	int rc = xlate_range(m, lin, (uint32_t)size, MMU_WRITE, user, pa, &n1, &src);
+	if (rc)
+		return rc;
+	if (n1 == (uint32_t)size) {
+		bus_write(m->bus, pa[0], size, val);
+		if (src.t || !(m->cr0 & CR0_PG))
+			fast_install(m, 1, user, lin, pa[0], src.t, src.set, src.way);
+		return 0;
+	}
+	for (uint32_t i = 0; i < (uint32_t)size; i++) {
+		uint32_t a = i < n1 ? pa[0] + i : pa[1] + (i - n1);
+		bus_write(m->bus, a, 1, (val >> (8 * i)) & 0xFF);
+	}
+	return 0;
+}
+
+int mmu_read64(struct mmu *m, uint32_t lin, int user, uint64_t *val)
+{
+	uint32_t pa[2], n1;
+	struct xl_src src;
+	int rc = xlate_range(m, lin, 8, MMU_READ, user, pa, &n1, &src);
+	if (rc)
+		return rc;
+	uint64_t v = 0;
+	if (n1 == 8) {
+		v = bus_read(m->bus, pa[0], 4) | (uint64_t)bus_read(m->bus, pa[0] + 4, 4) << 32;
+	} else {
+		for (uint32_t i = 0; i < 8; i++) {
+			uint32_t a = i < n1 ? pa[0] + i : pa[1] + (i - n1);
+			v |= (uint64_t)bus_read(m->bus, a, 1) << (8 * i);
+		}
+	}
+	*val = v;
+	return 0;
+}
+
+/* ---- inspection */
+
+struct tlb_geom mmu_tlb_geom(const struct mmu *m, enum tlb_id t)
+{
+	struct tlb_geom g = { 0, 0 };
+	if ((unsigned)t < TLB_COUNT && m->tlb[t].sets) {
+		g.sets = m->tlb[t].sets;
+		g.ways = m->tlb[t].ways;
+	}
+	return g;
+}
+
+void mmu_tlb_entry(const struct mmu *m, enum tlb_id id, int set, int way,
+		   struct tlb_entry_view *out)
+{
+	*out = (struct tlb_entry_view){ 0 };
+	if ((unsigned)id >= TLB_COUNT)
+		return;
+	const struct tlb *t = &m->tlb[id];
+	if (set < 0 || set >= t->sets || way < 0 || way >= t->ways)
+		return;
+	const struct tlb_ent *e = &t->e[set * t->ways + way];
+	out->valid = e->valid;
+	out->lin_page = e->tag;
+	out->pfn = e->pfn;
+	out->d = e->d;
+	out->u = e->u;
+	out->w = e->w;
+	out->g = e->g;
+	out->large = e->large;
+	out->hits = e->hits;
+}
+
+uint32_t mmu_tlb_repl_state(const struct mmu *m, enum tlb_id id, int set)
+{
+	if ((unsigned)id >= TLB_COUNT || set < 0 || set >= m->tlb[id].sets)
+		return 0;
+	return repl_state(m, &m->tlb[id], set);
+}
+
+void mmu_tlb_set_stats(const struct mmu *m, enum tlb_id id, int set, struct tlb_set_stats *out)
+{
+	*out = (struct tlb_set_stats){ 0 };
+	if ((unsigned)id >= TLB_COUNT || set < 0 || set >= m->tlb[id].sets)
+		return;
+	const struct tlb *t = &m->tlb[id];
+	const struct tlb_set *s = &t->s[set];
+	out->hits = s->retired_hits;
+	for (int w = 0; w < t->ways; w++)
+		out->hits += t->e[set * t->ways + w].hits;
+	out->misses = s->misses;
+	out->lookups = out->hits + out->misses;
+	out->fills = s->fills;
+	out->evictions = s->evictions;
+}
+
+void mmu_tlb_stats(const struct mmu *m, enum tlb_id id, struct tlb_stats *out)
+{
+	*out = (struct tlb_stats){ 0 };
+	if ((unsigned)id >= TLB_COUNT)
+		return;
+	const struct tlb *t = &m->tlb[id];
+	for (int s = 0; s < t->sets; s++) {
+		struct tlb_set_stats ss;
+		mmu_tlb_set_stats(m, id, s, &ss);
+		out->lookups += ss.lookups;
+		out->hits += ss.hits;
+		out->misses += ss.misses;
+		out->fills += ss.fills;
+		out->evictions += ss.evictions;
+	}
+	out->walks = t->walks;
+	out->ad_writes = t->ad_writes;
+	memcpy(out->flushes, t->flushes, sizeof(out->flushes));
+}
+
+void mmu_set_listener(struct mmu *m, uint32_t mask,
+		      void (*fn)(void *opaque, const struct mmu_event *ev), void *opaque)
+{
+	m->ev_fn = fn;
+	m->ev_opaque = opaque;
+	m->ev_mask = fn ? mask : 0;
+	fast_update_enable(m);
+}

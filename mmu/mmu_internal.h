@@ -1,0 +1,168 @@
+/* mmu_internal.h - what the files of mmu/ share. Not for use outside mmu/.
+ *
+ * Reference (Intel SDM vol. 3 ch. 4, i386 PRM ch. 5, i486 PRM ch. 10):
+ *
+ *   CR3   31..12 page directory base
+ *   PDE   31..12 page table base (or 31..22 frame of a 4 MiB page when
+ *         PS=1 and CR4.PSE=1; then 21..13 are reserved), 8 G, 7 PS,
+ *         6 D (4 MiB only), 5 A, 4 PCD, 3 PWT, 2 U/S, 1 R/W, 0 P
+ *   PTE   31..12 frame, 8 G, 6 D, 5 A, 4 PCD, 3 PWT, 2 U/S, 1 R/W, 0 P
+ *   #PF error code: 0 P (protection, not not-present), 1 W/R, 2 U/S,
+ *         3 RSVD (reserved bit set in a paging entry)
+ *
+ * Effective protection: U = PDE.U & PTE.U, W = PDE.W & PTE.W (both
+ * levels, the more restrictive wins: i386 PRM 5.2.4.3, SDM 4.6).
+ *   user access:       needs U; a write also needs W
+ *   supervisor read:   always allowed
+ *   supervisor write:  386 (prot386) or CR0.WP=0: always allowed;
+ *                      486+ with CR0.WP=1: needs W
+ * Code fetches are checked as reads (no NX without PAE).
+ */
+#ifndef MMU_MMU_INTERNAL_H
+#define MMU_MMU_INTERNAL_H
+
+#include <stdint.h>
+#include "mmu.h"
+#include "fastpath.h"
+#include "bus_internal.h"
+
+#define PTE_P   0x001u
+#define PTE_W   0x002u
+#define PTE_U   0x004u
+#define PTE_PWT 0x008u
+#define PTE_PCD 0x010u
+#define PTE_A   0x020u
+#define PTE_D   0x040u
+#define PDE_PS  0x080u
+#define PTE_G   0x100u
+#define PDE_RSVD_4M 0x003FE000u   /* bits 21..13 of a 4 MiB PDE */
+
+#define PFEC_P    0x1u
+#define PFEC_W    0x2u
+#define PFEC_U    0x4u
+#define PFEC_RSVD 0x8u
+
+#define CR4_PAE (1u << 5)
+
+#define PDX(lin) ((lin) >> 22)
+#define PTX(lin) (((lin) >> 12) & 0x3FFu)
+
+#define TLB_MAX_WAYS 16
+
+/* One TLB entry as the hardware holds it. */
+struct tlb_ent {
+	uint32_t tag;        /* lin >> 12, or lin >> 22 when large */
+	uint32_t pfn;        /* frame of the page base (4 KiB units) */
+	uint32_t src_addr;   /* physical address of the PTE (or 4 MiB PDE) it came from */
+	uint8_t valid, large, d, u, w, g, pcd, pwt;
+	uint8_t fastmask;    /* fast tables that may hold this entry: bit (write*2+user) */
+	uint64_t hits;       /* hits since it was filled */
+};
+
+struct tlb_set {
+	uint64_t retired_hits; /* hits of entries no longer in the set */
+	uint64_t misses, fills, evictions;
+	uint32_t plru;         /* tree bits, node n (heap order from 1) at bit n-1 */
+	uint8_t ptr;           /* round-robin pointer */
+	uint8_t mru;           /* most recently used way (fast path rule) */
+	uint8_t age[TLB_MAX_WAYS]; /* LRU: recency rank, FIFO: fill rank; 0 = newest */
+};
+
+struct tlb {
+	int sets, ways;        /* sets == 0: absent */
+	int large;             /* holds 4 MiB pages only */
+	struct tlb_ent *e;     /* e[set * ways + way] */
+	struct tlb_set *s;
+	uint64_t walks, ad_writes;
+	uint64_t flushes[FLUSH_CAUSES];
+};
+
+struct stale_seen;
+
+struct mmu {
+	struct mmu_fast fast;  /* first: fastpath.h relies on it */
+	struct bus *bus;
+	struct mmu_config cfg;
+	uint32_t cr0, cr3, cr4;
+	struct tlb tlb[TLB_COUNT];
+	uint32_t fill_ptr386;  /* the 386 rule's 2-bit fill pointer */
+	uint32_t rng;          /* TLB_RANDOM state (xorshift32) */
+	uint64_t gen;
+	struct mmu_fault fault;
+	int fast_on;           /* fast entries may be installed now */
+	uint64_t dummy_hits;   /* hit sink for paging-off fast entries */
+	int n_fast_large;      /* fast entries owned by 4 MiB TLB entries */
+
+	uint32_t ev_mask;
+	void (*ev_fn)(void *opaque, const struct mmu_event *ev);
+	void *ev_opaque;
+
+	const uint32_t *stale_eip;
+	void (*stale_fn)(void *opaque, const struct mmu_stale_report *r);
+	void *stale_opaque;
+	uint64_t *stale_keys;  /* open-addressed set of reported (eip, page) */
+	uint32_t stale_cap, stale_count;
+
+	uint32_t tr6, tr7;
+};
+
+/* ---- walk.c */
+struct walk_res {
+	uint32_t paddr;            /* translation of the walked address */
+	uint32_t pde_addr, pde, pte_addr, pte; /* entries as left in memory */
+	int large, u, w, d, g, pcd, pwt;
+	uint32_t error_code;       /* on MMU_PF */
+	unsigned ad_writes;        /* A/D updates written back */
+};
+/* Is an access with these effective bits allowed under the model's rules? */
+int pg_allowed(const struct mmu *m, int u, int w, enum mmu_access acc, int user);
+/* Walk the tables for lin. commit: set A/D bits in memory and check the
+ * access (acc, user), returning MMU_PF with r->error_code on a fault; !commit:
+ * read only (bus_peek), no permission check; MMU_PF when not present or a
+ * reserved bit is set. */
+int pg_walk(const struct mmu *m, uint32_t lin, enum mmu_access acc, int user, int commit,
+	    struct walk_res *r);
+
+/* ---- tlb.c */
+static inline int tlb_index(const struct tlb *t, uint32_t lin)
+{
+	return (int)((t->large ? lin >> 22 : lin >> 12) & (uint32_t)(t->sets - 1));
+}
+static inline struct tlb_ent *tlb_at(struct tlb *t, int set, int way)
+{
+	return &t->e[set * t->ways + way];
+}
+int tlb_probe(struct tlb *t, int set, uint32_t lin);   /* way or -1 */
+void tlb_drop(struct mmu *m, struct tlb *t, int set, int way);
+void tlb_fill_at(struct mmu *m, struct tlb *t, int set, int way, uint32_t lin,
+		 const struct walk_res *r);
+void tlb_flush_all(struct mmu *m, enum tlb_flush_cause cause, int keep_global);
+/* Drop whatever translates lin; count an INVLPG when counted. */
+void tlb_invalidate_lin(struct mmu *m, uint32_t lin, int counted);
+void mmu_emit(struct mmu *m, enum mmu_event_kind kind, int tlb, int set, int way,
+	      uint32_t lin, uint32_t paddr, uint32_t ec, enum tlb_flush_cause cause);
+static inline int mmu_wants(const struct mmu *m, enum mmu_event_kind k)
+{
+	return __builtin_expect((m->ev_mask >> k) & 1, 0);
+}
+
+/* ---- repl.c */
+int repl_needs_mru(const struct mmu *m);
+void repl_init_set(const struct mmu *m, struct tlb *t, struct tlb_set *s);
+void repl_touch(struct mmu *m, struct tlb *t, int set, int way, int fill);
+int repl_victim(struct mmu *m, struct tlb *t, int set);
+uint32_t repl_state(const struct mmu *m, const struct tlb *t, int set);
+
+/* ---- fast.c */
+void fast_flush_all(struct mmu *m);
+void fast_drop_entry(struct mmu *m, struct tlb_ent *e);
+void fast_drop_code_frame(struct mmu *m, uint32_t pfn);
+void fast_install(struct mmu *m, int write, int user, uint32_t lin, uint32_t paddr,
+		  struct tlb *t, int set, int way);
+void fast_update_enable(struct mmu *m);
+
+/* ---- stale.c */
+void stale_check(struct mmu *m, uint32_t lin, const struct tlb_ent *e);
+void stale_free(struct mmu *m);
+
+#endif

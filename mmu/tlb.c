@@ -1,0 +1,123 @@
+/* tlb.c - the architectural TLB arrays: probe, fill, drop, flush.
+ *
+ * A 4 KiB TLB is indexed by the low bits of the linear page number. When a
+ * model has no separate 4 MiB TLB but supports 4 MiB pages, a 4 MiB
+ * translation is held in the 4 KiB TLB as a "large" entry in the set of the
+ * 4 KiB piece being accessed (tag = lin >> 22), so one 4 MiB page may sit in
+ * several sets; INVLPG and flushes find them all. A 4 MiB TLB is indexed by
+ * the low bits of lin >> 22.
+ *
+ * Every drop of a valid entry (eviction, flush, invalidation) bumps the
+ * generation and takes the entry out of the fast path.
+ */
+#include "mmu_internal.h"
+
+int tlb_probe(struct tlb *t, int set, uint32_t lin)
+{
+	uint32_t tag4 = lin >> 12, tag4m = lin >> 22;
+	for (int w = 0; w < t->ways; w++) {
+		const struct tlb_ent *e = tlb_at(t, set, w);
+		if (e->valid && e->tag == (e->large ? tag4m : tag4))
+			return w;
+	}
+	return -1;
+}
+
+void mmu_emit(struct mmu *m, enum mmu_event_kind kind, int tlb, int set, int way,
+	      uint32_t lin, uint32_t paddr, uint32_t ec, enum tlb_flush_cause cause)
+{
+	struct mmu_event ev = {
+		.kind = kind, .tlb = (enum tlb_id)tlb, .set = set, .way = way,
+		.lin = lin, .paddr = paddr, .error_code = ec, .cause = cause,
+	};
+	m->ev_fn(m->ev_opaque, &ev);
+}
+
+/* Remove an entry (no statistics beyond retiring its hit count). */
+void tlb_drop(struct mmu *m, struct tlb *t, int set, int way)
+{
+	struct tlb_ent *e = tlb_at(t, set, way);
+	if (!e->valid)
+		return;
+	if (e->fastmask)
+		fast_drop_entry(m, e);
+	t->s[set].retired_hits += e->hits;
+	e->hits = 0;
+	e->valid = 0;
+	m->gen++;
+}
+
+/* Put the walk's translation of lin into (set, way), which the caller has
+ * emptied (or which holds the entry being refreshed). */
+void tlb_fill_at(struct mmu *m, struct tlb *t, int set, int way, uint32_t lin,
+		 const struct walk_res *r)
+{
+	tlb_drop(m, t, set, way);
+	struct tlb_ent *e = tlb_at(t, set, way);
+	e->valid = 1;
+	e->large = (uint8_t)r->large;
+	e->tag = r->large ? lin >> 22 : lin >> 12;
+	e->pfn = r->large ? (r->paddr & 0xFFC00000u) >> 12 : r->paddr >> 12;
+	e->src_addr = r->large ? r->pde_addr : r->pte_addr;
+	e->d = (uint8_t)r->d;
+	e->u = (uint8_t)r->u;
+	e->w = (uint8_t)r->w;
+	e->g = (uint8_t)(r->g && m->cfg.has_pge && (m->cr4 & CR4_PGE));
+	e->pcd = (uint8_t)r->pcd;
+	e->pwt = (uint8_t)r->pwt;
+	e->fastmask = 0;
+	e->hits = 0;
+	t->s[set].fills++;
+	repl_touch(m, t, set, way, 1);
+}
+
+/* Drop every entry (keep_global: except global ones) of every TLB and count
+ * one flush of `cause` in each TLB that exists. */
+void tlb_flush_all(struct mmu *m, enum tlb_flush_cause cause, int keep_global)
+{
+	for (int id = 0; id < TLB_COUNT; id++) {
+		struct tlb *t = &m->tlb[id];
+		if (!t->sets)
+			continue;
+		t->flushes[cause]++;
+		for (int s = 0; s < t->sets; s++)
+			for (int w = 0; w < t->ways; w++)
+				if (!(keep_global && tlb_at(t, s, w)->g))
+					tlb_drop(m, t, s, w);
+		if (mmu_wants(m, MMU_EV_FLUSH))
+			mmu_emit(m, MMU_EV_FLUSH, id, -1, -1, 0, 0, 0, cause);
+	}
+	m->gen++;
+}
+
+/* Everything that translates lin: its 4 KiB entry, and every large entry
+ * for the 4 MiB page holding it, global or not. */
+void tlb_invalidate_lin(struct mmu *m, uint32_t lin, int counted)
+{
+	for (int id = 0; id < TLB_COUNT; id++) {
+		struct tlb *t = &m->tlb[id];
+		if (!t->sets)
+			continue;
+		if (counted) {
+			t->flushes[FLUSH_INVLPG]++;
+			if (mmu_wants(m, MMU_EV_FLUSH))
+				mmu_emit(m, MMU_EV_FLUSH, id, -1, -1, lin, 0, 0, FLUSH_INVLPG);
+		}
+		if (t->large) {
+			int s = tlb_index(t, lin);
+			for (int w = 0; w < t->ways; w++) {
+				struct tlb_ent *e = tlb_at(t, s, w);
+				if (e->valid && e->tag == lin >> 22)
+					tlb_drop(m, t, s, w);
+			}
+			continue;
+		}
+		for (int s = 0; s < t->sets; s++)
+			for (int w = 0; w < t->ways; w++) {
+				struct tlb_ent *e = tlb_at(t, s, w);
+				if (e->valid && e->tag == (e->large ? lin >> 22 : lin >> 12))
+					tlb_drop(m, t, s, w);
+			}
+	}
+	m->gen++;
+}

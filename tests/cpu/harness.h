@@ -1,0 +1,63 @@
+/* harness.h - a small machine for the core CPU tests: 16 MiB of RAM, the
+ * MMU of the chosen model, a CPU, and helpers to enter real mode or flat
+ * 32-bit protected mode with code at CODE_ADDR.
+ *
+ * Exceptions land in handler stubs: vector v's handler is a HLT at
+ * STUB_ADDR + 8*v (IVT entry 0300h:8v in real mode, a 32-bit interrupt
+ * gate in protected mode), so a test runs until CPU_STOP_HLT and asks
+ * tm_vector() which handler ran.
+ */
+#ifndef TESTS_CPU_HARNESS_H
+#define TESTS_CPU_HARNESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "cpu_internal.h"
+
+#define CODE_ADDR  0x1000u
+#define STUB_ADDR  0x3000u
+#define GDT_ADDR   0x0500u
+#define IDT_ADDR   0x0800u
+#define STACK_TOP  0x9000u
+#define DATA_ADDR  0x10000u
+
+/* GDT selectors built by tm_pm32(). */
+#define SEL_CODE32 0x08
+#define SEL_DATA32 0x10
+#define SEL_CODE16 0x18
+#define SEL_DATA16 0x20
+#define SEL_RODATA 0x28   /* read-only data, limit 0xFFF */
+#define SEL_XONLY  0x30   /* execute-only code */
+#define SEL_EXPDN  0x38   /* expand-down data, limit 0x0FFF, B=1 */
+
+struct tm {
+	struct bus *bus;
+	struct mmu *mmu;
+	struct cpu *cpu;
+	struct cpu_state s;   /* state after the last tm_run() */
+};
+
+void tm_init(struct tm *t, enum cpu_model m);
+void tm_fini(struct tm *t);
+/* Real mode, all segments 0, IP = CODE_ADDR, SP = STACK_TOP. */
+void tm_real(struct tm *t);
+/* Flat 32-bit protected mode at CPL 0, EIP = CODE_ADDR, ESP = STACK_TOP. */
+void tm_pm32(struct tm *t);
+/* Copy bytes to CODE_ADDR (through the bus: self-modifying-code safe). */
+void tm_code(struct tm *t, const uint8_t *b, size_t n);
+void tm_poke(struct tm *t, uint32_t addr, const void *b, size_t n);
+uint32_t tm_rd(struct tm *t, uint32_t addr, int size);
+void tm_wr(struct tm *t, uint32_t addr, int size, uint32_t v);
+/* Apply t->s to the CPU (after editing registers). */
+void tm_set(struct tm *t);
+/* Run up to n instructions; t->s holds the state afterwards. */
+enum cpu_stop tm_run(struct tm *t, uint64_t n);
+/* The vector whose stub the CPU halted in, or -1. */
+int tm_vector(struct tm *t);
+/* Run a code sequence ending in HLT: load it, run until HLT, return the
+ * stop reason. */
+enum cpu_stop tm_exec(struct tm *t, const uint8_t *b, size_t n);
+
+#define ARITH (FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_OF)
+
+#endif

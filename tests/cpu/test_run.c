@@ -1,0 +1,237 @@
+/* test_run.c - the run loop: power-on state, instruction budget, HLT,
+ * external interrupts and IF, the STI and MOV SS shadows, NMI, single-step
+ * traps, fault EIPs, shutdown, and self-modifying code through the
+ * decoded-instruction cache. */
+#include <criterion/criterion.h>
+#include "harness.h"
+
+static struct tm t;
+static void setup(void) { tm_init(&t, CPU_P6); tm_pm32(&t); }
+static void teardown(void) { tm_fini(&t); }
+TestSuite(run, .init = setup, .fini = teardown);
+
+static int ack_vec = 0x20, ack_calls;
+static int ack(void *opaque)
+{
+	(void)opaque;
+	ack_calls++;
+	cpu_set_intr(t.cpu, 0);
+	return ack_vec;
+}
+
+/* SDM vol. 3 table 9-1. */
+Test(run, power_on_state)
+{
+	static const struct { enum cpu_model m; uint32_t edx, cr0; } want[] = {
+		{ CPU_386, 0x0303, 0x7FFFFFE0 }, { CPU_486, 0x0402, 0x60000010 },
+		{ CPU_PENTIUM, 0x0543, 0x60000010 }, { CPU_P6, 0x0633, 0x60000010 },
+	};
+	for (size_t k = 0; k < 4; k++) {
+		struct tm u;
+		struct cpu_state s;
+		tm_init(&u, want[k].m);
+		cpu_reset(u.cpu);
+		cpu_get_state(u.cpu, &s);
+		cr_expect_eq(s.eip, 0xFFF0);
+		cr_expect_eq(s.seg[S_CS].sel, 0xF000);
+		cr_expect_eq(s.seg[S_CS].base, 0xFFFF0000u);
+		cr_expect_eq(s.seg[S_CS].limit, 0xFFFF);
+		cr_expect_eq(s.seg[S_DS].base, 0);
+		cr_expect_eq(s.eflags, 2);
+		cr_expect_eq(s.gpr[R_EDX], want[k].edx);
+		cr_expect_eq(s.cr0, want[k].cr0);
+		cr_expect_eq(s.dr[6], 0xFFFF0FF0u);
+		cr_expect_eq(s.dr[7], 0x400);
+		cr_expect_eq(s.idtr_limit, 0xFFFF);
+		tm_fini(&u);
+	}
+}
+
+Test(run, budget)
+{
+	static const uint8_t code[] = { 0x90, 0x90, 0x90, 0x90, 0x90, 0xF4 };
+	tm_code(&t, code, sizeof code);
+	uint64_t before = cpu_insn_count(t.cpu);
+	cr_expect_eq(tm_run(&t, 3), CPU_STOP_LIMIT);
+	cr_expect_eq(cpu_insn_count(t.cpu) - before, 3);
+	cr_expect_eq(t.s.eip, CODE_ADDR + 3);
+	uint16_t cs;
+	uint32_t eip;
+	cpu_last_pc(t.cpu, &cs, &eip);
+	cr_expect_eq(eip, CODE_ADDR + 2);
+}
+
+Test(run, hlt_stays_halted_without_interrupt)
+{
+	static const uint8_t code[] = { 0xF4 };
+	tm_code(&t, code, 1);
+	cr_expect_eq(tm_run(&t, 10), CPU_STOP_HLT);
+	cr_expect(t.s.halted);
+	uint64_t n = cpu_insn_count(t.cpu);
+	cr_expect_eq(tm_run(&t, 10), CPU_STOP_HLT);
+	cr_expect_eq(cpu_insn_count(t.cpu), n);
+	/* INTR with IF = 0 does not wake it. */
+	cpu_set_intr_ack(t.cpu, ack, NULL);
+	cpu_set_intr(t.cpu, 1);
+	cr_expect_eq(tm_run(&t, 10), CPU_STOP_HLT);
+	cr_expect_eq(t.s.eip, CODE_ADDR + 1);
+}
+
+Test(run, interrupt_wakes_hlt)
+{
+	static const uint8_t code[] = { 0xF4 };
+	t.s.eflags |= FL_IF;
+	tm_set(&t);
+	tm_code(&t, code, 1);
+	cr_expect_eq(tm_run(&t, 10), CPU_STOP_HLT);
+	cpu_set_intr_ack(t.cpu, ack, NULL);
+	cpu_set_intr(t.cpu, 1);
+	ack_vec = 0x20;
+	cr_expect_eq(tm_run(&t, 10), CPU_STOP_HLT);
+	cr_expect_eq(tm_vector(&t), 0x20);
+	cr_expect_eq(tm_rd(&t, STACK_TOP - 12, 4), CODE_ADDR + 1);  /* return after HLT */
+}
+
+/* sti ; inc eax ; hlt  with INTR pending: the interrupt comes after INC. */
+Test(run, sti_shadow)
+{
+	static const uint8_t code[] = { 0xFB, 0x40, 0xF4 };
+	tm_code(&t, code, sizeof code);
+	cpu_set_intr_ack(t.cpu, ack, NULL);
+	cpu_set_intr(t.cpu, 1);
+	cr_expect_eq(tm_run(&t, 10), CPU_STOP_HLT);
+	cr_expect_eq(tm_vector(&t), 0x20);
+	cr_expect_eq(t.s.gpr[R_EAX], 1);
+	cr_expect_eq(tm_rd(&t, STACK_TOP - 12, 4), CODE_ADDR + 2);
+}
+
+/* mov ss, ax ; inc eax ; hlt: no interrupt between MOV SS and INC. */
+Test(run, mov_ss_shadow)
+{
+	static const uint8_t code[] = { 0x8E, 0xD0, 0x40, 0xF4 };
+	t.s.gpr[R_EAX] = SEL_DATA32;
+	t.s.eflags |= FL_IF;
+	tm_set(&t);
+	tm_code(&t, code, sizeof code);
+	cr_assert_eq(tm_run(&t, 1), CPU_STOP_LIMIT);
+	cpu_set_intr_ack(t.cpu, ack, NULL);
+	cpu_set_intr(t.cpu, 1);
+	cr_expect_eq(tm_run(&t, 10), CPU_STOP_HLT);
+	cr_expect_eq(tm_vector(&t), 0x20);
+	cr_expect_eq(t.s.gpr[R_EAX], SEL_DATA32 + 1);
+	cr_expect_eq(tm_rd(&t, STACK_TOP - 12, 4), CODE_ADDR + 3);
+}
+
+Test(run, nmi_ignores_if)
+{
+	static const uint8_t code[] = { 0x90, 0x90, 0xF4 };
+	tm_code(&t, code, sizeof code);
+	cr_assert_eq(tm_run(&t, 1), CPU_STOP_LIMIT);
+	cpu_set_nmi(t.cpu);
+	cr_expect_eq(tm_run(&t, 10), CPU_STOP_HLT);
+	cr_expect_eq(tm_vector(&t), EX_NMI);
+	cr_expect_eq(tm_rd(&t, STACK_TOP - 12, 4), CODE_ADDR + 1);
+}
+
+Test(run, stop_request)
+{
+	static const uint8_t code[] = { 0x90, 0x90, 0xF4 };
+	tm_code(&t, code, sizeof code);
+	cpu_request_stop(t.cpu);
+	cr_expect_eq(tm_run(&t, 10), CPU_STOP_REQUEST);
+	cr_expect_eq(tm_run(&t, 10), CPU_STOP_HLT);
+}
+
+/* TF: a #DB trap after the first instruction, EIP pointing past it. */
+Test(run, single_step_trap)
+{
+	static const uint8_t code[] = { 0x40, 0x40, 0xF4 };
+	t.s.eflags |= FL_TF;
+	tm_set(&t);
+	tm_code(&t, code, sizeof code);
+	cr_expect_eq(tm_run(&t, 10), CPU_STOP_HLT);
+	cr_expect_eq(tm_vector(&t), EX_DB);
+	cr_expect_eq(t.s.gpr[R_EAX], 1);
+	cr_expect_eq(tm_rd(&t, STACK_TOP - 12, 4), CODE_ADDR + 1);
+	cr_expect(t.s.dr[6] & 0x4000);
+	cr_expect(tm_rd(&t, STACK_TOP - 4, 4) & FL_TF);   /* pushed EFLAGS keeps TF */
+}
+
+/* div ebx with EBX = 0: #DE, a fault: EIP of the DIV, registers intact. */
+Test(run, divide_fault_eip)
+{
+	static const uint8_t code[] = { 0xF7, 0xF3, 0xF4 };
+	t.s.gpr[R_EAX] = 77;
+	tm_set(&t);
+	tm_code(&t, code, sizeof code);
+	uint64_t n = cpu_insn_count(t.cpu);
+	cr_expect_eq(tm_run(&t, 10), CPU_STOP_HLT);
+	cr_expect_eq(tm_vector(&t), EX_DE);
+	cr_expect_eq(tm_rd(&t, STACK_TOP - 12, 4), CODE_ADDR);
+	cr_expect_eq(t.s.gpr[R_EAX], 77);
+	/* the faulting DIV counts as retired, then the HLT */
+	cr_expect_eq(cpu_insn_count(t.cpu) - n, 2);
+}
+
+/* No usable IDT: #UD -> #GP -> #DF -> shutdown. */
+Test(run, triple_fault_shutdown)
+{
+	static const uint8_t code[] = { 0x0F, 0x0B };
+	t.s.idtr_limit = 0;
+	tm_set(&t);
+	tm_code(&t, code, sizeof code);
+	cr_expect_eq(tm_run(&t, 10), CPU_STOP_SHUTDOWN);
+}
+
+/* Real mode INT 21h through the IVT: pushes FLAGS, CS, IP (after INT). */
+Test(run, real_mode_int)
+{
+	static const uint8_t code[] = { 0xCD, 0x21, 0xF4 };
+	tm_real(&t);
+	tm_code(&t, code, sizeof code);
+	cr_expect_eq(tm_run(&t, 10), CPU_STOP_HLT);
+	cr_expect_eq(tm_vector(&t), 0x21);
+	cr_expect_eq(t.s.seg[S_CS].sel, 0x0300);
+	cr_expect_eq(tm_rd(&t, STACK_TOP - 6, 2), CODE_ADDR + 2);
+}
+
+/* Self-modifying code: on the second pass the MOV rewrites the NOP that
+ * follows it (already decoded on the first pass) into INC EAX.
+ *   start: inc ecx; cmp ecx,2; jne next; mov byte [next],0x40
+ *   next:  nop; cmp ecx,2; jne start; hlt */
+Test(run, smc_next_instruction)
+{
+	static const uint8_t code[] = { 0x41, 0x83, 0xf9, 0x02, 0x75, 0x07, 0xc6, 0x05, 0x0d,
+		0x10, 0x00, 0x00, 0x40, 0x90, 0x83, 0xf9, 0x02, 0x75, 0xed, 0xf4 };
+	tm_code(&t, code, sizeof code);
+	cr_expect_eq(tm_run(&t, 100), CPU_STOP_HLT);
+	cr_expect_eq(t.s.gpr[R_ECX], 2);
+	cr_expect_eq(t.s.gpr[R_EAX], 1);
+}
+
+/* A write from outside (DMA, the monitor) also invalidates decoded code. */
+Test(run, smc_external_write)
+{
+	static const uint8_t code[] = { 0x90, 0xF4 };
+	tm_code(&t, code, sizeof code);
+	cr_expect_eq(tm_run(&t, 10), CPU_STOP_HLT);
+	static const uint8_t inc[] = { 0x40 };
+	tm_poke(&t, CODE_ADDR, inc, 1);
+	t.s.eip = CODE_ADDR;
+	t.s.halted = 0;
+	tm_set(&t);
+	cr_expect_eq(tm_run(&t, 10), CPU_STOP_HLT);
+	cr_expect_eq(t.s.gpr[R_EAX], 1);
+}
+
+/* A single instruction per cpu_run(c, 1), the conformance corpus' use. */
+Test(run, single_instruction_steps)
+{
+	static const uint8_t code[] = { 0x40, 0x40, 0x40, 0xF4 };
+	tm_code(&t, code, sizeof code);
+	for (int k = 1; k <= 3; k++) {
+		cr_expect_eq(tm_run(&t, 1), CPU_STOP_LIMIT);
+		cr_expect_eq(t.s.gpr[R_EAX], (uint32_t)k);
+		cr_expect_eq(t.s.eip, CODE_ADDR + (uint32_t)k);
+	}
+}

@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""run_guest.py - boot a guest kernel headless on an emulator and check it.
+
+The emulator is a parameter (--emu), so the same test runs on
+qemu-system-i386 and, once its CPU runs, on mmulab, which accepts the same
+command line. Checks, each optional:
+  --expect-status N   the emulator's exit status (isa-debug-exit: (v<<1)|1)
+  --golden FILE       the serial transcript, byte for byte
+  --expect-text S     a substring the transcript must contain (repeatable)
+  --trace-golden FILE the --trace-mm JSON lines (mmulab only: the emulator
+                      is given --trace-mm TMPFILE)
+Exit: 0 pass, 1 fail, 77 skip (emulator not installed; meson's SKIP).
+--update rewrites the golden file from this run instead of comparing
+(review the diff before committing it).
+"""
+import argparse
+import difflib
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+
+SKIP = 77
+
+
+def read_text(path):
+    with open(path, encoding='utf-8', errors='replace', newline='') as f:
+        return f.read()
+
+
+def compare(golden, got, update):
+    """Compare `got` with the golden file (or rewrite it with --update)."""
+    if update:
+        with open(golden, 'w', encoding='utf-8', newline='') as f:
+            f.write(got)
+        print(f'updated {golden}')
+        return True
+    want = read_text(golden)
+    if got == want:
+        return True
+    print(f'FAIL: output differs from {golden}:')
+    sys.stdout.writelines(difflib.unified_diff(
+        want.splitlines(True), got.splitlines(True), 'golden', 'this run', n=2))
+    return False
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--emu', required=True, help='emulator command, e.g. qemu-system-i386')
+    ap.add_argument('--kernel', required=True)
+    ap.add_argument('-m', '--memory', default='128', help='RAM in MiB')
+    ap.add_argument('--append', default='', help='kernel command line')
+    ap.add_argument('--cpu', default=None)
+    ap.add_argument('--golden')
+    ap.add_argument('--trace-golden')
+    ap.add_argument('--expect-status', type=int)
+    ap.add_argument('--expect-text', action='append', default=[])
+    ap.add_argument('--watchdog', type=float, default=300.0,
+                    help='seconds before the run is killed (a hang, not a timing check)')
+    ap.add_argument('--update', action='store_true')
+    args = ap.parse_args()
+
+    emu = shlex.split(args.emu)
+    if not emu or shutil.which(emu[0]) is None:
+        print(f'SKIP: emulator {emu[0] if emu else "?"} not found')
+        return SKIP
+    if not os.path.exists(args.kernel):
+        print(f'FAIL: kernel {args.kernel} not built')
+        return 1
+
+    cmd = emu + ['-kernel', args.kernel, '-nodefaults', '-display', 'none',
+                 '-serial', 'stdio', '-no-reboot',
+                 '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04',
+                 '-m', str(args.memory)]
+    if args.append:
+        cmd += ['-append', args.append]
+    if args.cpu:
+        cmd += ['-cpu', args.cpu]
+    trace_path = None
+    if args.trace_golden:
+        fd, trace_path = tempfile.mkstemp(prefix='trace-mm-', suffix='.jsonl')
+        os.close(fd)
+        cmd += ['--trace-mm', trace_path]
+    print('running:', ' '.join(shlex.quote(c) for c in cmd))
+    try:
+        proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, timeout=args.watchdog)
+    except subprocess.TimeoutExpired as e:
+        print(f'FAIL: no power-off within {args.watchdog} s; output so far:')
+        sys.stdout.write((e.stdout or b'').decode('utf-8', 'replace'))
+        return 1
+    out = proc.stdout.decode('utf-8', 'replace')
+    sys.stdout.write(out)
+    if proc.stderr:
+        sys.stdout.write('--- emulator stderr ---\n' + proc.stderr.decode('utf-8', 'replace'))
+
+    ok = True
+    if args.expect_status is not None and proc.returncode != args.expect_status:
+        print(f'FAIL: exit status {proc.returncode}, expected {args.expect_status}')
+        ok = False
+    for text in args.expect_text:
+        if text not in out:
+            print(f'FAIL: transcript lacks {text!r}')
+            ok = False
+    if args.golden:
+        ok = compare(args.golden, out, args.update) and ok
+    if trace_path:
+        ok = compare(args.trace_golden, read_text(trace_path), args.update) and ok
+        os.unlink(trace_path)
+    print('PASS' if ok else 'FAIL')
+    return 0 if ok else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,173 @@
+/* test_trace_mm.c - the --trace-mm JSON-lines writer: exact lines per event
+ * type (the format docs/mm-channel.md specifies), string escaping of
+ * guest-controlled names, and the file life cycle. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "trace_mm.h"
+
+static struct mmchan_event ev(uint16_t type)
+{
+	struct mmchan_event e;
+	memset(&e, 0, sizeof(e));
+	e.type = type;
+	e.length = MMCHAN_EVENT_SIZE;
+	e.seq = 7;
+	return e;
+}
+
+static void expect_line(uint64_t icount, const struct mmchan_event *e, const char *want)
+{
+	char buf[512];
+	int n = trace_mm_format(buf, sizeof(buf), icount, e);
+	cr_expect_str_eq(buf, want);
+	cr_expect_eq(n, (int)strlen(want));
+}
+
+Test(trace_mm, page_alloc_line)
+{
+	struct mmchan_event e = ev(MMEV_PAGE_ALLOC);
+	e.pfn = 4096;
+	e.order = 2;
+	e.count = 4;
+	e.zone = MMZONE_NORMAL;
+	e.owner = MMOWN_SLAB;
+	expect_line(123456, &e,
+		    "{\"icount\":123456,\"seq\":7,\"type\":\"page_alloc\",\"pfn\":4096,\"order\":2,"
+		    "\"count\":4,\"zone\":\"Normal\",\"owner\":\"slab\"}");
+	e.owner = MMOWN_USER;
+	e.pid = 42;
+	expect_line(1, &e,
+		    "{\"icount\":1,\"seq\":7,\"type\":\"page_alloc\",\"pfn\":4096,\"order\":2,"
+		    "\"count\":4,\"zone\":\"Normal\",\"owner\":\"user\",\"pid\":42}");
+}
+
+Test(trace_mm, page_free_and_reserve_lines)
+{
+	struct mmchan_event e = ev(MMEV_PAGE_FREE);
+	e.pfn = 1;
+	e.count = 1;
+	e.zone = MMZONE_DMA;
+	e.owner = MMOWN_KERNEL;	/* not part of a page_free line */
+	expect_line(0, &e,
+		    "{\"icount\":0,\"seq\":7,\"type\":\"page_free\",\"pfn\":1,\"order\":0,\"count\":1,"
+		    "\"zone\":\"DMA\"}");
+	e = ev(MMEV_RESERVE);
+	e.pfn = 256;
+	e.count = 768;
+	e.owner = MMOWN_KERNEL_IMAGE;
+	e.zone = MMZONE_NONE;
+	expect_line(18446744073709551615ull, &e,
+		    "{\"icount\":18446744073709551615,\"seq\":7,\"type\":\"reserve\",\"pfn\":256,"
+		    "\"count\":768,\"owner\":\"kernel_image\"}");
+}
+
+Test(trace_mm, slab_lines)
+{
+	struct mmchan_event e = ev(MMEV_CACHE_CREATE);
+	e.cache = 0xC0123400;
+	e.count = 192;
+	e.order = 0;
+	strcpy(e.name, "size-192");
+	expect_line(5, &e,
+		    "{\"icount\":5,\"seq\":7,\"type\":\"cache_create\",\"order\":0,\"count\":192,"
+		    "\"cache\":\"0xc0123400\",\"name\":\"size-192\"}");
+	e = ev(MMEV_SLAB_GROW);
+	e.cache = 0xC0123400;
+	e.pfn = 0x1234;
+	e.order = 1;
+	e.count = 20;
+	e.zone = MMZONE_NORMAL;
+	e.addr = 0xC1234000;
+	strcpy(e.name, "size-192");
+	expect_line(6, &e,
+		    "{\"icount\":6,\"seq\":7,\"type\":\"slab_grow\",\"pfn\":4660,\"order\":1,"
+		    "\"count\":20,\"zone\":\"Normal\",\"cache\":\"0xc0123400\","
+		    "\"addr\":\"0xc1234000\",\"name\":\"size-192\"}");
+	e = ev(MMEV_OBJ_FREE);
+	e.cache = 0xC0123400;
+	e.addr = 0xC1234040;
+	e.count = 192;
+	expect_line(7, &e,
+		    "{\"icount\":7,\"seq\":7,\"type\":\"obj_free\",\"count\":192,"
+		    "\"cache\":\"0xc0123400\",\"addr\":\"0xc1234040\"}");
+}
+
+Test(trace_mm, vmalloc_and_kmap_lines)
+{
+	struct mmchan_event e = ev(MMEV_VMALLOC);
+	e.addr = 0xC8800000;
+	e.count = 4;
+	expect_line(9, &e,
+		    "{\"icount\":9,\"seq\":7,\"type\":\"vmalloc\",\"count\":4,\"addr\":\"0xc8800000\"}");
+	e = ev(MMEV_KMAP);
+	e.pfn = 0x38000;
+	e.addr = 0xFF801000;
+	expect_line(10, &e,
+		    "{\"icount\":10,\"seq\":7,\"type\":\"kmap\",\"pfn\":229376,\"addr\":\"0xff801000\"}");
+}
+
+Test(trace_mm, guest_names_are_escaped)
+{
+	struct mmchan_event e = ev(MMEV_CACHE_DESTROY);
+	e.cache = 1;
+	memcpy(e.name, "a\"b\\c\nd\x7f\xff", 10);
+	expect_line(1, &e,
+		    "{\"icount\":1,\"seq\":7,\"type\":\"cache_destroy\",\"cache\":\"0x00000001\","
+		    "\"name\":\"a\\\"b\\\\c\\u000ad\\u007f\\u00ff\"}");
+	/* a full 16-byte name without NUL stops at the field's end */
+	memset(e.name, 'z', sizeof(e.name));
+	char buf[512];
+	trace_mm_format(buf, sizeof(buf), 1, &e);
+	cr_expect(strstr(buf, "\"name\":\"zzzzzzzzzzzzzzzz\"}"), "%s", buf);
+}
+
+Test(trace_mm, truncation_reports_full_length)
+{
+	struct mmchan_event e = ev(MMEV_VFREE);
+	e.addr = 0xC8800000;
+	e.count = 4;
+	char small[16];
+	int n = trace_mm_format(small, sizeof(small), 9, &e);
+	cr_expect_eq(n, (int)strlen("{\"icount\":9,\"seq\":7,\"type\":\"vfree\",\"count\":4,\"addr\":\"0xc8800000\"}"));
+	cr_expect_eq(strlen(small), 15);
+	cr_expect_eq(strncmp(small, "{\"icount\":9,\"se", 15), 0);
+}
+
+Test(trace_mm, file_gets_one_line_per_event)
+{
+	char path[] = "/tmp/trace-mm-test-XXXXXX";
+	int fd = mkstemp(path);
+	cr_assert(fd >= 0);
+	close(fd);
+	struct trace_mm *t = trace_mm_open(path);
+	cr_assert(t);
+	struct mmchan_event e = ev(MMEV_VMALLOC);
+	e.count = 1;
+	e.addr = 0xC8800000;
+	cr_expect_eq(trace_mm_write(t, 100, &e), 0);
+	e.seq = 8;
+	e.type = MMEV_VFREE;
+	cr_expect_eq(trace_mm_write(t, 200, &e), 0);
+	cr_expect_eq(trace_mm_close(t), 0);
+
+	FILE *f = fopen(path, "r");
+	cr_assert(f);
+	char line[256];
+	cr_assert(fgets(line, sizeof(line), f));
+	cr_expect_str_eq(line, "{\"icount\":100,\"seq\":7,\"type\":\"vmalloc\",\"count\":1,\"addr\":\"0xc8800000\"}\n");
+	cr_assert(fgets(line, sizeof(line), f));
+	cr_expect_str_eq(line, "{\"icount\":200,\"seq\":8,\"type\":\"vfree\",\"count\":1,\"addr\":\"0xc8800000\"}\n");
+	cr_expect_null(fgets(line, sizeof(line), f));
+	fclose(f);
+	unlink(path);
+}
+
+Test(trace_mm, open_failure_and_null_close)
+{
+	cr_expect_null(trace_mm_open("/nonexistent-dir/trace.jsonl"));
+	cr_expect_eq(trace_mm_close(NULL), 0);
+}
