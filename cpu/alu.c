@@ -88,13 +88,13 @@ void op_alu_rm_imm(struct cpu *c, const struct insn *i)
 	alu_mem(c, i, op, b, size);
 }
 
-/* INC/DEC keep CF: materialise it before recording the new operation. */
+/* INC/DEC keep CF: carry the current CF into the new lazy record. */
 static uint32_t incdec(struct cpu *c, uint32_t a, int size, int dec)
 {
-	uint32_t f = cpu_get_eflags(c);
-	(void)f;
+	uint32_t cf = get_cf(c) ? FL_CF : 0;
 	uint32_t r = (dec ? a - 1 : a + 1) & size_mask(size);
 	lf_set(c, dec ? LF_DEC : LF_INC, size, a, 1, r);
+	core_of(c)->lf_cf = cf;
 	return r;
 }
 

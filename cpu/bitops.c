@@ -84,13 +84,10 @@ void op_bsr(struct cpu *c, const struct insn *i)
 	lf_set(c, LF_LOGIC, i->osz, 0, 0, v);
 }
 
-/* BSWAP r32 (0F C8+r). With a 16-bit operand the result is undefined;
- * QEMU and P6 parts clear the low word: so do we. */
+/* BSWAP r32 (0F C8+r). With a 16-bit operand size the result is
+ * undefined; QEMU (the conformance reference) swaps the whole register
+ * regardless, and so do we. */
 void op_bswap(struct cpu *c, const struct insn *i)
 {
-	if (i->osz == 2) {
-		reg_write(c, i->reg, 2, 0);
-		return;
-	}
 	c->s.gpr[i->reg] = __builtin_bswap32(c->s.gpr[i->reg]);
 }

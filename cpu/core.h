@@ -63,6 +63,7 @@ struct core {
 	/* lazy flags */
 	int lf_op, lf_size;
 	uint32_t lf_a, lf_b, lf_res;
+	uint32_t lf_cf;            /* INC/DEC: the CF they keep (0 or FL_CF) */
 
 	/* code fetch: the current code page translation */
 	int fetch_valid;
@@ -77,7 +78,7 @@ struct core {
 
 	int no_db_trap;            /* MOV SS / POP SS: no single-step trap after */
 	int in_run;                /* inside cpu_run(): c->jmp is valid */
-	int in_insn;               /* an instruction is executing (not a delivery) */
+	int delivering;            /* an interrupt/trap delivery from the run loop is under way */
 	int irq_shadow;            /* an interrupt was just delivered: run one insn */
 	struct dentry *dcache;
 	struct insn scratch;       /* instructions that straddle pages are not cached */
@@ -85,6 +86,17 @@ struct core {
 };
 
 static inline struct core *core_of(const struct cpu *c) { return (struct core *)c->core; }
+
+static inline uint32_t size_mask(int size)
+{
+	return size == 4 ? 0xFFFFFFFFu : size == 2 ? 0xFFFFu : 0xFFu;
+}
+static inline uint32_t sign_bit(int size) { return 1u << (size * 8 - 1); }
+static inline uint32_t sext(uint32_t v, int size)
+{
+	return size == 1 ? (uint32_t)(int32_t)(int8_t)v :
+	       size == 2 ? (uint32_t)(int32_t)(int16_t)v : v;
+}
 
 /* ---- flags.c */
 uint32_t flags_compute(const struct core *k, uint32_t eflags);
@@ -104,7 +116,19 @@ static inline void flags_set_arith(struct cpu *c, uint32_t f)
 	core_of(c)->lf_op = LF_NONE;
 	c->s.eflags = (c->s.eflags & ~FL_ARITH) | (f & FL_ARITH);
 }
-static inline int get_cf(struct cpu *c) { return (cpu_get_eflags(c) & FL_CF) != 0; }
+/* CF alone, without materialising the other flags. */
+static inline int get_cf(struct cpu *c)
+{
+	const struct core *k = core_of(c);
+	uint32_t a = k->lf_a, b = k->lf_b, r = k->lf_res;
+	switch (k->lf_op) {
+	case LF_NONE: return (c->s.eflags & FL_CF) != 0;
+	case LF_ADD: return (((a & b) | ((a | b) & ~r)) & sign_bit(k->lf_size)) != 0;
+	case LF_SUB: return (((~a & b) | (~(a ^ b) & r)) & sign_bit(k->lf_size)) != 0;
+	case LF_LOGIC: return 0;
+	default: return k->lf_cf != 0;
+	}
+}
 /* SF, ZF, PF of a result (the rest zero). */
 uint32_t flags_szp(uint32_t res, int size);
 
@@ -112,7 +136,31 @@ uint32_t flags_szp(uint32_t res, int size);
 int dcache_init(struct cpu *c);
 void dcache_free(struct cpu *c);
 void dcache_flush(struct cpu *c);
-const struct insn *fetch_insn(struct cpu *c);
+const struct insn *fetch_slow(struct cpu *c);
+static inline int code_mode(const struct cpu *c)
+{
+	return 1 + ((c->s.seg[S_CS].flags & SEGF_DB) != 0 && !(c->s.eflags & FL_VM) &&
+		    (c->s.cr0 & CR0_PE));
+}
+/* The instruction at CS:EIP: the common case (same code page, cached
+ * decode) inline; everything else in dcache.c's fetch_slow(). */
+static inline const struct insn *fetch_insn(struct cpu *c)
+{
+	struct core *k = core_of(c);
+	const struct seg_cache *cs = &c->s.seg[S_CS];
+	uint32_t eip = c->s.eip, lin = cs->base + eip;
+	if (__builtin_expect(k->fetch_valid && (lin >> PAGE_SHIFT) == k->fetch_lin_page &&
+			     k->fetch_cpl == c->cpl && k->fetch_gen == mmu_generation(c->mmu), 1)) {
+		uint32_t pa = k->fetch_phys | (lin & (PAGE_SIZE - 1));
+		const struct dentry *e = &k->dcache[pa & (DCACHE_SIZE - 1)];
+		if (e->tag == pa && e->mode == code_mode(c)) {
+			uint32_t last = eip + e->i.len - 1u;
+			if (__builtin_expect(last <= cs->limit && last >= eip, 1))
+				return &e->i;
+		}
+	}
+	return fetch_slow(c);
+}
 
 /* ---- mem.c */
 uint32_t cpu_read_rmw(struct cpu *c, int sreg, uint32_t off, int size);
@@ -130,17 +178,6 @@ void sp_add(struct cpu *c, uint32_t delta);
 /* ---- control flow helper (ctl.c): near jump with operand-size wrap and
  * CS limit check. */
 void jump_near(struct cpu *c, uint32_t target, int osz);
-
-static inline uint32_t size_mask(int size)
-{
-	return size == 4 ? 0xFFFFFFFFu : size == 2 ? 0xFFFFu : 0xFFu;
-}
-static inline uint32_t sign_bit(int size) { return 1u << (size * 8 - 1); }
-static inline uint32_t sext(uint32_t v, int size)
-{
-	return size == 1 ? (uint32_t)(int32_t)(int8_t)v :
-	       size == 2 ? (uint32_t)(int32_t)(int16_t)v : v;
-}
 
 /* General registers by ModRM number at an operand size (1: AL..BH). */
 static inline uint32_t reg_read(const struct cpu *c, int r, int size)

@@ -186,9 +186,14 @@ enum cpu_feature {
 };
 int cpu_has(const struct cpu *c, enum cpu_feature f);
 
+/* #GP(0) unless CPL is 0 (real mode counts as 0, v86 as 3). The core
+ * should call it before reading the memory operand of LGDT, LIDT, LLDT,
+ * LTR and LMSW: the privilege fault comes before any operand #PF (QEMU's
+ * order too), and the sys_* functions then check again harmlessly. */
+void sys_require_cpl0(struct cpu *c);
+
 /* EFLAGS bits that exist on this model (for POPF/IRET/task switch masks):
- * AC from the 486, ID on models with CPUID; VM/VIF/VIP as the system half
- * implements them. */
+ * AC from the 486, ID on models with CPUID, VIF/VIP from the Pentium. */
 uint32_t sys_eflags_mask(const struct cpu *c);
 /* The time-stamp counter now (advances by one per retired instruction;
  * a write to c->s.tsc through cpu_set_state rebases it). Refreshes s.tsc:

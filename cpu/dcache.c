@@ -141,7 +141,7 @@ static const struct insn *decode_miss(struct cpu *c, uint32_t lin, uint32_t pa, 
 
 /* The instruction at CS:EIP, decoded (from the cache when possible). Raises
  * #GP(0) past the CS limit or beyond 15 bytes, #PF for the code page. */
-const struct insn *fetch_insn(struct cpu *c)
+const struct insn *fetch_slow(struct cpu *c)
 {
 	struct core *k = core_of(c);
 	const struct seg_cache *cs = &c->s.seg[S_CS];
@@ -154,8 +154,7 @@ const struct insn *fetch_insn(struct cpu *c)
 	    k->fetch_gen != mmu_generation(c->mmu) || k->fetch_cpl != c->cpl)
 		fetch_translate(c, lin);
 	uint32_t pa = k->fetch_phys | (lin & (PAGE_SIZE - 1));
-	int mode = 1 + ((cs->flags & SEGF_DB) != 0 && !(c->s.eflags & FL_VM) &&
-			(c->s.cr0 & CR0_PE));
+	int mode = code_mode(c);
 	struct dentry *e = &k->dcache[pa & (DCACHE_SIZE - 1)];
 	if (e->tag == pa && e->mode == mode) {
 		uint32_t last = eip + e->i.len - 1u;

@@ -67,7 +67,9 @@ static int boundary(struct cpu *c)
 		c->s.halted = 0;
 		c->insn_eip = c->s.eip;
 		c->insn_cs = c->s.seg[S_CS].sel;
+		k->delivering = 1;
 		cpu_deliver_external(c, EX_NMI, INTR_NMI);
+		k->delivering = 0;
 		k->irq_shadow = 1;
 		return c->shutdown ? CPU_STOP_SHUTDOWN : -1;
 	}
@@ -77,7 +79,9 @@ static int boundary(struct cpu *c)
 			c->s.halted = 0;
 			c->insn_eip = c->s.eip;
 			c->insn_cs = c->s.seg[S_CS].sel;
+			k->delivering = 1;
 			cpu_deliver_external(c, vec & 0xFF, INTR_EXTERNAL);
+			k->delivering = 0;
 			k->irq_shadow = 1;
 			return c->shutdown ? CPU_STOP_SHUTDOWN : -1;
 		}
@@ -90,15 +94,51 @@ static int boundary(struct cpu *c)
 /* Single-step trap after an instruction that began with TF set. */
 static void single_step(struct cpu *c)
 {
+	struct core *k = core_of(c);
 	c->s.dr[6] |= 0x4000;        /* DR6.BS */
 	c->insn_eip = c->s.eip;
+	k->delivering = 1;
 	cpu_deliver(c, EX_DB, 0, 0);
+	k->delivering = 0;
+}
+
+/* The instruction loop proper, kept out of cpu_run() so that setjmp's
+ * constraints on local variables do not slow it down. Returns a stop
+ * reason; exceptions leave it by longjmp. */
+static __attribute__((noinline)) enum cpu_stop run_loop(struct cpu *c, uint64_t end)
+{
+	struct core *k = core_of(c);
+	for (;;) {
+		if (__builtin_expect(c->insns >= end, 0))
+			return c->s.halted ? CPU_STOP_HLT : CPU_STOP_LIMIT;
+		if (__builtin_expect(c->stop_requested | c->nmi_pending | c->s.halted | c->inhibit_irq |
+				     k->irq_shadow | (c->intr_line && (c->s.eflags & FL_IF)), 0)) {
+			int r = boundary(c);
+			if (r >= 0)
+				return (enum cpu_stop)r;
+			if (c->insns >= end)
+				continue;
+		}
+		c->insn_eip = c->s.eip;
+		c->insn_cs = c->s.seg[S_CS].sel;
+		uint32_t tf = c->s.eflags & FL_TF;
+		const struct insn *i = fetch_insn(c);
+		c->s.eip = c->insn_eip + i->len;
+		i->fn(c, i);
+		c->insns++;
+		if (__builtin_expect(tf | k->no_db_trap, 0)) {
+			if (tf && !k->no_db_trap)
+				single_step(c);
+			k->no_db_trap = 0;
+		}
+	}
 }
 
 enum cpu_stop cpu_run(struct cpu *c, uint64_t max_insns)
 {
 	struct core *k = core_of(c);
 	const uint64_t end = c->insns + max_insns;
+	enum cpu_stop r;
 
 	if (c->shutdown)
 		return CPU_STOP_SHUTDOWN;
@@ -108,10 +148,9 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t max_insns)
 		 * system half applies the double-fault rules across nested
 		 * raises; c->exc_depth is reset once a delivery completes. */
 		cpu_deliver(c, k->exc_vec, k->exc_has_err, k->exc_err);
-		if (k->in_insn) {
-			k->in_insn = 0;
-			c->insns++;
-		}
+		if (!k->delivering)
+			c->insns++;          /* the faulting instruction retires */
+		k->delivering = 0;
 		c->exc_depth = 0;
 		c->first_exc = -1;
 		if (c->shutdown) {
@@ -119,34 +158,7 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t max_insns)
 			return CPU_STOP_SHUTDOWN;
 		}
 	}
-	for (;;) {
-		if (c->insns >= end) {
-			k->in_run = 0;
-			return c->s.halted ? CPU_STOP_HLT : CPU_STOP_LIMIT;
-		}
-		if (c->stop_requested | c->nmi_pending | c->s.halted | c->inhibit_irq | k->irq_shadow |
-		    (c->intr_line && (c->s.eflags & FL_IF))) {
-			int r = boundary(c);
-			if (r >= 0) {
-				k->in_run = 0;
-				return (enum cpu_stop)r;
-			}
-			if (c->insns >= end)
-				continue;
-		}
-		c->insn_eip = c->s.eip;
-		c->insn_cs = c->s.seg[S_CS].sel;
-		uint32_t tf = c->s.eflags & FL_TF;
-		k->in_insn = 1;
-		const struct insn *i = fetch_insn(c);
-		c->s.eip = c->insn_eip + i->len;
-		i->fn(c, i);
-		k->in_insn = 0;
-		c->insns++;
-		if (tf | k->no_db_trap) {
-			if (tf && !k->no_db_trap)
-				single_step(c);
-			k->no_db_trap = 0;
-		}
-	}
+	r = run_loop(c, end);
+	k->in_run = 0;
+	return r;
 }

@@ -27,7 +27,7 @@ uint32_t flags_szp(uint32_t res, int size)
 }
 
 /* The six arithmetic flags from the recorded operation; CF for INC/DEC
- * comes from `eflags` (those instructions leave it alone). */
+ * is the one they found (saved in lf_cf: those instructions keep it). */
 uint32_t flags_compute(const struct core *k, uint32_t eflags)
 {
 	uint32_t a = k->lf_a, b = k->lf_b, res = k->lf_res;
@@ -59,7 +59,7 @@ uint32_t flags_compute(const struct core *k, uint32_t eflags)
 		return eflags & FL_ARITH;
 	}
 	if (k->lf_op == LF_INC || k->lf_op == LF_DEC)
-		f |= eflags & FL_CF;
+		f |= k->lf_cf;
 	return f;
 }
 
@@ -102,6 +102,10 @@ int cond_true(struct cpu *c, int cc)
 	 * unsigned/sign tests after a logic op. */
 	if (k->lf_op != LF_NONE && (cc >> 1) == 2) {
 		r = (k->lf_res & size_mask(k->lf_size)) == 0;
+		return (cc & 1) ? !r : r;
+	}
+	if ((cc >> 1) == 1) {
+		r = get_cf(c);
 		return (cc & 1) ? !r : r;
 	}
 	uint32_t f = cpu_get_eflags(c);

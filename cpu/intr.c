@@ -267,10 +267,13 @@ void cpu_soft_int(struct cpu *c, int vector, enum intr_kind kind, uint32_t next_
 
 /* EFLAGS bits IRET may change from privilege `cpl` (SDM vol. 2, IRET):
  * IF only when CPL <= IOPL, IOPL only at CPL 0; VM is never written here
- * (the v86 return path sets it). A 16-bit IRET writes the low half only. */
+ * (the v86 return path sets it). A 16-bit IRET writes the low half only.
+ * VIF and VIP are left alone: the SDM lets a CPL-0 IRET load them, QEMU
+ * (the conformance reference) does not, and without CR4.VME nothing
+ * depends on them; only the return to v86 mode loads them. */
 static uint32_t iret_mask(struct cpu *c, int cpl, int opsize)
 {
-	uint32_t m = sys_eflags_mask(c) & ~FL_VM;
+	uint32_t m = sys_eflags_mask(c) & ~(FL_VM | FL_VIF | FL_VIP);
 	int iopl = (int)((c->s.eflags & FL_IOPL) >> 12);
 
 	if (cpl > 0)
@@ -298,10 +301,11 @@ static void iret_real(struct cpu *c, int opsize)
 		cpu_raise(c, EX_GP, 1, 0);
 	if (cpu_v86(c)) {
 		/* IOPL 3 v86: IOPL and VM stay as they are. */
-		mask = iret_mask(c, 3, opsize) & ~FL_IOPL;
+		mask = iret_mask(c, 3, opsize);
 		stk_commit_esp(c, &k);
 		v86_load_seg(c, S_CS, cs);
 	} else {
+		/* Real mode: VIF and VIP are kept (SDM: AND 257FD5H). */
 		mask = iret_mask(c, 0, opsize);
 		stk_commit_esp(c, &k);
 		seg_load_real(c, S_CS, cs);

@@ -111,6 +111,10 @@ uint32_t sys_eflags_mask(const struct cpu *c)
 		m |= FL_AC;
 	if (cpu_has(c, FEAT_CPUID))
 		m |= FL_ID;
+	/* VIF and VIP exist from the Pentium (IRET and POPF at CPL 0, task
+	 * switches write them) even though CR4.VME is not implemented. */
+	if (c->model >= CPU_PENTIUM)
+		m |= FL_VIF | FL_VIP;
 	return m;
 }
 

@@ -168,8 +168,7 @@ void sys_update_cpl(struct cpu *c);
 
 /* ---- sysinsn.c */
 
-/* #GP(0) unless CPL is 0 (real mode counts as CPL 0, v86 as CPL 3). */
-void sys_require_cpl0(struct cpu *c);
+/* sys_require_cpl0() is in cpu_internal.h (the core uses it too). */
 /* #UD in real mode and in virtual-8086 mode (LLDT, LTR, LAR, ...). */
 void sys_require_pmode(struct cpu *c);
 

@@ -144,11 +144,13 @@ static uint32_t cr4_mask(const struct cpu *c)
 	return m;
 }
 
+/* The privilege check comes before the register-number check: MOV CR5 at
+ * CPL 3 is #GP(0), not #UD (as the reference, QEMU 7.2, does). */
 void sys_mov_to_cr(struct cpu *c, int n, uint32_t val)
 {
+	sys_require_cpl0(c);
 	if (n == 1 || n > 4 || (n == 4 && c->model < CPU_PENTIUM))
 		cpu_raise(c, EX_UD, 0, 0);
-	sys_require_cpl0(c);
 	switch (n) {
 	case 0:
 		cr0_write(c, val);
@@ -176,9 +178,9 @@ void sys_mov_to_cr(struct cpu *c, int n, uint32_t val)
 
 uint32_t sys_mov_from_cr(struct cpu *c, int n)
 {
+	sys_require_cpl0(c);
 	if (n == 1 || n > 4 || (n == 4 && c->model < CPU_PENTIUM))
 		cpu_raise(c, EX_UD, 0, 0);
-	sys_require_cpl0(c);
 	switch (n) {
 	case 0:
 		return c->s.cr0;

@@ -22,6 +22,7 @@ static const struct opt_help opt_help[] = {
 	{ "-cpu", "MODEL", "386, 486, pentium or p6 (default p6)" },
 	{ "-serial", "DEV", "COM1 backend: stdio, file:PATH, none (default stdio)" },
 	{ "-display", "KIND", "none or sdl (default sdl when $DISPLAY is set and the UI is built)" },
+	{ "-nographic", "", "same as -display none (COM1 on stdio is already the default)" },
 	{ "-nodefaults", "", "no default serial console and no default 0xE9 console" },
 	{ "-no-reboot", "", "exit (status 4) on triple fault or reset instead of rebooting" },
 	{ "-S", "", "start paused (needs -monitor stdio)" },
@@ -34,6 +35,7 @@ static const struct opt_help opt_help[] = {
 	{ "--max-insns", "N", "stop after N instructions (exit status 10)" },
 	{ "--tlb", "SPEC", "TLB override: entries=N,ways=W,split=on|off,policy=plru|lru|fifo|random|rr" },
 	{ "--trace-mm", "FILE", "write the memory-management event trace to FILE" },
+	{ "--stats", "", "print instruction, time and TLB counters on stderr at exit" },
 	{ "--screenshot", "FILE", "save a screenshot of the window at exit (needs -display sdl)" },
 	{ "--help", "", "show this help" },
 	{ "--version", "", "show the version" },
@@ -474,6 +476,8 @@ int cmdline_parse(int argc, char **argv, struct emu_options *o, int has_display,
 				o->display = DISPLAY_SDL;
 			else
 				return fail(err, errlen, "-display: unsupported display '%s'", val);
+		} else if (!strcmp(name, "nographic")) {
+			o->display = DISPLAY_NONE;
 		} else if (!strcmp(name, "nodefaults")) {
 			o->nodefaults = 1;
 		} else if (!strcmp(name, "no-reboot")) {
@@ -511,6 +515,8 @@ int cmdline_parse(int argc, char **argv, struct emu_options *o, int has_display,
 			o->tlb_spec = val;
 		} else if (!strcmp(name, "trace-mm")) {
 			o->trace_mm = val;
+		} else if (!strcmp(name, "stats")) {
+			o->stats = 1;
 		} else if (!strcmp(name, "screenshot")) {
 			o->screenshot = val;
 		} else if (!strcmp(name, "help") || !strcmp(name, "h")) {
@@ -538,7 +544,9 @@ int cmdline_parse(int argc, char **argv, struct emu_options *o, int has_display,
 	if (o->user_prog && (o->kernel || o->bios))
 		return fail(err, errlen, "%s: a program runs on the bundled kernel; drop -kernel/-bios",
 			    o->user_prog);
-	if ((o->append || o->nmodules) && !o->kernel)
+	/* Without -kernel the bundled kernel boots, so -append/-initrd apply to
+	 * it; with -bios or -nodefaults there is no kernel to take them. */
+	if ((o->append || o->nmodules) && !o->kernel && (o->bios || o->nodefaults))
 		return fail(err, errlen, "%s: needs -kernel", o->append ? "-append" : "-initrd");
 	return 0;
 }

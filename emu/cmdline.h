@@ -71,6 +71,7 @@ struct emu_options {
 	const char *tlb_spec;
 	const char *trace_mm;
 	const char *screenshot;
+	int stats;                     /* --stats: counters on stderr at exit */
 	const char *user_prog;         /* bare `mmulab prog.elf args...` */
 	const char *user_args[MAX_USER_ARGS];
 	int user_argc;

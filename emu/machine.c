@@ -17,7 +17,9 @@
 #include "bootrom.h"
 #include "log.h"
 #include "machine.h"
+#include "mmchan.h"
 #include "monitor.h"
+#include "trace_mm.h"
 
 static int fail(char *err, int errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -146,6 +148,17 @@ static void int_hook(void *opaque, int vector, int is_exception, uint32_t error_
 		 (unsigned long long)machine_now(m));
 }
 
+/* An event from the guest kernel's mm channel (docs/mm-channel.md): to the
+ * --trace-mm file, stamped with the retired-instruction count so the file
+ * is the same on every run. (The window's event bus will hook in here.) */
+static void on_mm_event(void *opaque, const struct mmchan_event *ev)
+{
+	struct machine *m = opaque;
+
+	if (m->trace_mm)
+		trace_mm_write(m->trace_mm, cpu_insn_count(m->cpu), ev);
+}
+
 static void guest_write(void *opaque, uint32_t paddr, const void *src, uint32_t len)
 {
 	bus_write_block(opaque, paddr, src, len);
@@ -272,6 +285,19 @@ struct machine *machine_create(const struct emu_options *o, char *err, int errle
 	init_devices(m);
 	map_devices(m);
 	bus_set_unimp_hook(m->bus, unimp_hook, m);
+	if (o->trace_mm) {
+		m->trace_mm = trace_mm_open(o->trace_mm);
+		if (!m->trace_mm) {
+			fail(err, errlen, "--trace-mm: cannot open '%s': %s", o->trace_mm,
+			     strerror(errno));
+			goto bad;
+		}
+	}
+	m->mmchan = mmchan_create(m->bus, on_mm_event, m);
+	if (!m->mmchan) {
+		fail(err, errlen, "out of memory");
+		goto bad;
+	}
 	if (load_rom(m, err, errlen))
 		goto bad;
 	if (o->kernel) {
@@ -319,6 +345,10 @@ void machine_destroy(struct machine *m)
 		cpu_destroy(m->cpu);
 	if (m->mmu)
 		mmu_destroy(m->mmu);
+	if (m->mmchan)
+		mmchan_destroy(m->mmchan);
+	if (trace_mm_close(m->trace_mm))
+		fprintf(stderr, "mmulab: --trace-mm: write error on '%s'\n", m->opt.trace_mm);
 	if (m->bus)
 		bus_destroy(m->bus);
 	chardev_close(&m->serial_chr);
@@ -503,8 +533,13 @@ int machine_run(struct machine *m)
 				}
 				return ending(m, EXIT_HALT, "CPU halted with no interrupt source left");
 			}
+			/* A skip that led to no interrupt and no instruction
+			 * (IRQ0 stuck in service, say) would repeat forever. */
+			if (m->idle_skip_at == cpu_insn_count(m->cpu) + 1)
+				return ending(m, EXIT_HALT, "CPU halted with no interrupt source left");
 			/* Nothing can happen before the deadline: skip to it. */
 			m->idle_ns += deadline - now;
+			m->idle_skip_at = cpu_insn_count(m->cpu) + 1;
 			break;
 		default:
 			break;

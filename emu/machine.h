@@ -24,6 +24,9 @@
  * deadline is nearer (bounds the latency of --timeout and serial input). */
 #define MACHINE_SLICE_MAX (1u << 20)
 
+struct mmchan;
+struct trace_mm;
+
 struct machine {
 	struct emu_options opt;
 	struct bus *bus;
@@ -31,6 +34,7 @@ struct machine {
 	struct cpu *cpu;
 	struct vclock clock;
 	uint64_t idle_ns;          /* virtual time skipped while halted */
+	uint64_t idle_skip_at;     /* 1 + instruction count at the last skip */
 
 	struct pic pic;
 	struct pit pit;
@@ -47,6 +51,8 @@ struct machine {
 	int paused;                /* monitor: waiting for `c` */
 	int monitor_eof;           /* stdin of the monitor is closed */
 	struct mb_result boot;     /* valid when a -kernel was loaded */
+	struct mmchan *mmchan;     /* the guest mm channel (port 0xE0) */
+	struct trace_mm *trace_mm; /* --trace-mm writer, or NULL */
 	int reset_requested;
 	int exit_requested, exit_status;
 	uint64_t resets;

@@ -2,6 +2,8 @@
  * machine, run it, exit with its status (docs/cli.md). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
 #include "cmdline.h"
 #include "log.h"
 #include "machine.h"
@@ -9,12 +11,57 @@
 #ifndef MMULAB_VERSION
 #define MMULAB_VERSION "unknown"
 #endif
+/* The bundled teaching kernel (guest/kernel), booted when the command line
+ * names no kernel, ROM or program. The build passes its path. */
+#ifndef MMULAB_BUNDLED_KERNEL
+#define MMULAB_BUNDLED_KERNEL ""
+#endif
+
 #ifndef MMULAB_HAVE_UI
 #define MMULAB_HAVE_UI 0
 #endif
 
+static double host_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* --stats: one line of machine counters, then one per TLB that exists,
+ * for scripts (bench/run.py parses insns=). */
+static void print_stats(struct machine *m, double host_s)
+{
+	static const char *const tlb_names[TLB_COUNT] = { "itlb4k", "dtlb4k", "itlb4m", "dtlb4m" };
+
+	fprintf(stderr, "mmulab: stats: insns=%llu vtime_ns=%llu host_ns=%llu\n",
+		(unsigned long long)cpu_insn_count(m->cpu),
+		(unsigned long long)machine_now(m),
+		(unsigned long long)(host_s * 1e9));
+	for (int t = 0; t < TLB_COUNT; t++) {
+		struct tlb_geom g = mmu_tlb_geom(m->mmu, t);
+		struct tlb_stats ts;
+		unsigned long long fl = 0;
+
+		if (g.sets == 0)
+			continue;
+		mmu_tlb_stats(m->mmu, t, &ts);
+		for (int c = 0; c < FLUSH_CAUSES; c++)
+			fl += ts.flushes[c];
+		fprintf(stderr, "mmulab: stats: %s %dx%d lookups=%llu hits=%llu misses=%llu "
+			"fills=%llu evictions=%llu walks=%llu ad_writes=%llu flushes=%llu\n",
+			tlb_names[t], g.sets, g.ways,
+			(unsigned long long)ts.lookups, (unsigned long long)ts.hits,
+			(unsigned long long)ts.misses, (unsigned long long)ts.fills,
+			(unsigned long long)ts.evictions, (unsigned long long)ts.walks,
+			(unsigned long long)ts.ad_writes, fl);
+	}
+}
+
 int main(int argc, char **argv)
 {
+	double t0 = host_now();
 	static struct emu_options opt;
 	char err[700];
 	struct machine *m;
@@ -43,6 +90,21 @@ int main(int argc, char **argv)
 			opt.user_prog);
 		return EXIT_USAGE;
 	}
+	/* Nothing to boot named: the bundled kernel, which powers off through
+	 * isa-debug-exit at 0xf4 (-nodefaults leaves the machine empty). */
+	if (!opt.kernel && !opt.bios && !opt.nodefaults) {
+		if (!*MMULAB_BUNDLED_KERNEL || access(MMULAB_BUNDLED_KERNEL, R_OK)) {
+			fprintf(stderr, "mmulab: the bundled kernel '%s' is missing; "
+					"rebuild mmulab or give -kernel\n", MMULAB_BUNDLED_KERNEL);
+			return EXIT_USAGE;
+		}
+		opt.kernel = MMULAB_BUNDLED_KERNEL;
+		if (!opt.debug_exit) {
+			opt.debug_exit = 1;
+			opt.debug_exit_port = 0xf4;
+			opt.debug_exit_size = 4;
+		}
+	}
 	if (opt.display == DISPLAY_SDL) {
 		fprintf(stderr, "mmulab: the SDL window is not available in this build; "
 				"running headless\n");
@@ -60,6 +122,8 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	status = machine_run(m);
+	if (opt.stats)
+		print_stats(m, host_now() - t0);
 	machine_destroy(m);
 	log_close();
 	return status;

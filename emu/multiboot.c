@@ -5,8 +5,9 @@
  * of p_memsz zeroed). The entry point is e_entry, translated from virtual
  * to physical when it lies inside an executable segment whose p_vaddr and
  * p_paddr differ -- the rule QEMU 7.2 applies (docs/boot.md). Modules are
- * placed page-aligned after the kernel, the information structure, the
- * strings and the memory map at MB_INFO_ADDR, as QEMU does.
+ * placed page-aligned after the kernel (below the reserved top of RAM), the
+ * information structure, the strings and the memory map at MB_INFO_ADDR,
+ * as QEMU does.
  * Everything is validated before the first byte is written.
  */
 #include <errno.h>
@@ -252,7 +253,7 @@ static int load_elf(const struct guest_mem *m, const char *name, const uint8_t *
 
 		for (int k = 0; k < nmods; k++) {
 			mi[k].start = (uint32_t)at;
-			if (at + mi[k].len > m->ram_size) {
+			if (at + mi[k].len > MB_USABLE_END(m->ram_size)) {
 				fail(err, errlen, "%s: module does not fit in RAM (%zu bytes at 0x%llx)",
 				     mods[k].path, mi[k].len, (unsigned long long)at);
 				goto out;
@@ -268,7 +269,7 @@ static int load_elf(const struct guest_mem *m, const char *name, const uint8_t *
 		goto out;
 	}
 	{
-		uint8_t info[88], mods_tab[MAX_MODULES * 16], mm[6 * 24];
+		uint8_t info[88], mods_tab[MAX_MODULES * 16], mm[8 * 24];
 		uint32_t cl, name_a, mods_a = 0, mmap_a, nmm = 0, ram = m->ram_size;
 		size_t cll = strlen(name) + 1 + (append ? strlen(append) : 0) + 1;
 
@@ -295,12 +296,17 @@ static int load_elf(const struct guest_mem *m, const char *name, const uint8_t *
 		}
 		if (nmods)
 			mods_a = info_put(ib, mods_tab, 16u * (uint32_t)nmods, 4);
-		/* A BIOS-like E820 map: low RAM, the hole, the ROM, RAM from 1 MiB,
-		 * the ROM alias below 4 GiB. */
-		mmap_entry(mm + 24 * nmm++, 0, 0xA0000, 1);
+		/* The E820 map a PC BIOS reports -- SeaBIOS's, as QEMU 7.2 passes
+		 * it on -- so that one kernel prints the same map on both: the
+		 * EBDA's 1 KiB below 640 KiB, the BIOS area, the top 128 KiB of
+		 * RAM (SeaBIOS's tables; unused here) and the 256 KiB flash
+		 * window below 4 GiB are reserved. */
+		mmap_entry(mm + 24 * nmm++, 0, MB_EBDA_START, 1);
+		mmap_entry(mm + 24 * nmm++, MB_EBDA_START, MB_HOLE_START - MB_EBDA_START, 2);
 		mmap_entry(mm + 24 * nmm++, 0xF0000, 0x10000, 2);
-		mmap_entry(mm + 24 * nmm++, 0x100000, ram - 0x100000, 1);
-		mmap_entry(mm + 24 * nmm++, 0xFFFF0000ull, 0x10000, 2);
+		mmap_entry(mm + 24 * nmm++, 0x100000, MB_USABLE_END(ram) - 0x100000, 1);
+		mmap_entry(mm + 24 * nmm++, MB_USABLE_END(ram), MB_FW_RESERVED, 2);
+		mmap_entry(mm + 24 * nmm++, 0xFFFC0000ull, 0x40000, 2);
 		mmap_a = info_put(ib, mm, 24 * nmm, 4);
 		if (!cl || !name_a || (nmods && !mods_a) || !mmap_a) {
 			fail(err, errlen, "%s: command line and module strings too long", name);
@@ -308,8 +314,8 @@ static int load_elf(const struct guest_mem *m, const char *name, const uint8_t *
 		}
 		put32(info + 0, MBI_MEMORY | MBI_BOOTDEV | MBI_CMDLINE | MBI_MODS | MBI_MMAP |
 				MBI_LOADER_NAME);
-		put32(info + 4, 640);
-		put32(info + 8, (ram >> 10) - 1024);
+		put32(info + 4, MB_EBDA_START >> 10);
+		put32(info + 8, (MB_USABLE_END(ram) >> 10) - 1024);
 		put32(info + 12, 0x8000FFFFu);   /* first BIOS disk: "no partition" */
 		put32(info + 16, cl);
 		put32(info + 20, (uint32_t)nmods);

@@ -27,6 +27,11 @@ struct mb_handoff {
 #define MB_INFO_END         0x9FC00u
 /* Low memory a kernel image may not overlap (hand-off block and info). */
 #define MB_LOW_RESERVED_END 0xA0000u
+/* The memory map reports what SeaBIOS (QEMU's BIOS) reports: 1 KiB of
+ * EBDA below 640 KiB and the top 128 KiB of RAM reserved. */
+#define MB_EBDA_START       0x9FC00u
+#define MB_FW_RESERVED      0x20000u
+#define MB_USABLE_END(ram)  ((uint32_t)(ram) - MB_FW_RESERVED)
 #define MB_HOLE_START       0xA0000u
 #define MB_HOLE_END         0x100000u
 

@@ -236,9 +236,19 @@ uint32_t bus_read(struct bus *b, uint32_t paddr, int size)
 	uint32_t last = (paddr + (uint32_t)size - 1) & b->a20_mask;
 	if (last - a == (uint32_t)size - 1 && (a >> PAGE_SHIFT) == (last >> PAGE_SHIFT)) {
 		if (is_ram(b, a)) {
-			uint32_t v = 0;
-			memcpy(&v, b->ram + a, (size_t)size);
-			return v;
+			const uint8_t *p = b->ram + a;
+			uint16_t v16;
+			uint32_t v32;
+			switch (size) {
+			case 1:
+				return *p;
+			case 2:
+				memcpy(&v16, p, 2);
+				return v16;
+			default:
+				memcpy(&v32, p, 4);
+				return v32;
+			}
 		}
 		const struct mmio_region *r = find_mmio(b, a);
 		if (r && last - r->base < r->len)
@@ -259,7 +269,15 @@ void bus_write(struct bus *b, uint32_t paddr, int size, uint32_t val)
 	uint32_t last = (paddr + (uint32_t)size - 1) & b->a20_mask;
 	if (last - a == (uint32_t)size - 1 && (a >> PAGE_SHIFT) == (last >> PAGE_SHIFT)) {
 		if (is_ram(b, a)) {
-			memcpy(b->ram + a, &val, (size_t)size);
+			uint8_t *p = b->ram + a;
+			if (size == 4) {
+				memcpy(p, &val, 4);
+			} else if (size == 2) {
+				uint16_t v16 = (uint16_t)val;
+				memcpy(p, &v16, 2);
+			} else {
+				*p = (uint8_t)val;
+			}
 			if (b->frame_flags[a >> PAGE_SHIFT] & FR_CODE)
 				smc_check(b, a, (uint32_t)size);
 			return;

@@ -82,6 +82,10 @@ void fast_install(struct mmu *m, int write, int user, uint32_t lin, uint32_t pad
 		if (repl_needs_mru(m) && t->s[set].mru != way)
 			return;
 	}
+	uint32_t lpage0 = lin & ~(PAGE_SIZE - 1);
+	struct mmu_fast_entry *cur = &m->fast.t[write][user != 0][(lin >> PAGE_SHIFT) & (MMU_FAST_SIZE - 1)];
+	if (cur->tag == lpage0 && cur->owner == e && e)
+		return;   /* already there */
 	uint32_t ppage = (paddr & bus_a20_mask(m->bus)) & ~(PAGE_SIZE - 1);
 	uint8_t *host = bus_ram_ptr(m->bus, ppage, PAGE_SIZE);
 	if (!host)

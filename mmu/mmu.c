@@ -124,14 +124,20 @@ void mmu_destroy(struct mmu *m)
 	free(m);
 }
 
+/* Power-on state. Statistics are cumulative and survive a reset (which
+ * counts as a FLUSH_RESET). */
 void mmu_reset(struct mmu *m)
 {
+	if (!m->fast.t[0][0][0].hits)
+		fast_flush_all(m);   /* first call: make the calloc'ed tables empty */
 	m->cr0 = m->cr3 = m->cr4 = 0;
 	for (int id = 0; id < TLB_COUNT; id++) {
 		struct tlb *t = &m->tlb[id];
 		for (int s = 0; s < t->sets; s++) {
-			for (int w = 0; w < t->ways; w++)
+			for (int w = 0; w < t->ways; w++) {
+				tlb_drop(m, t, s, w);   /* keeps its hits in the statistics */
 				t->e[s * t->ways + w] = (struct tlb_ent){ 0 };
+			}
 			repl_init_set(m, t, &t->s[s]);
 		}
 	}
@@ -214,7 +220,7 @@ static int raise_pf(struct mmu *m, uint32_t lin, uint32_t ec)
 	/* A page fault invalidates what the TLBs hold for the address. */
 	tlb_invalidate_lin(m, lin, 0);
 	if (mmu_wants(m, MMU_EV_FAULT))
-		mmu_emit(m, MMU_EV_FAULT, -1, -1, -1, lin, 0, ec, FLUSH_CAUSES);
+		mmu_emit(m, MMU_EV_FAULT, TLB_COUNT, -1, -1, lin, 0, ec, FLUSH_CAUSES);
 	return MMU_PF;
 }
 
@@ -232,13 +238,10 @@ static int miss(struct mmu *m, uint32_t lin, enum mmu_access acc, int user, uint
 	int rc = pg_walk(m, lin, acc, user, 1, &r);
 	struct tlb *t = (!rc && r.large && tl->sets) ? tl : t4;
 	int set = tlb_index(t, lin);
-	if (pref && pref->t == t && pref->set == set) {
-		t->walks++;
-		t->ad_writes += r.ad_writes;
-	} else {
+	t->walks++;
+	t->ad_writes += r.ad_writes;
+	if (!pref) {
 		t->s[set].misses++;
-		t->walks++;
-		t->ad_writes += r.ad_writes;
 		if (mmu_wants(m, MMU_EV_MISS))
 			mmu_emit(m, MMU_EV_MISS, (int)(t - m->tlb), set, -1, lin, 0, 0, FLUSH_CAUSES);
 	}

@@ -141,6 +141,32 @@ bool e820_all_ram(u64 start, u64 end)
 	return start >= end;
 }
 
+/* One past the last frame of the RAM entry holding frame pfn, or 0 if pfn
+ * is not (entirely) RAM. Boot loops ask for every frame in order, so the
+ * entry found last time is cached: most calls cost two compares. */
+unsigned long e820_ram_end(unsigned long pfn)
+{
+	static unsigned long lo = 1, hi = 0;	/* cached frames [lo, hi) */
+	if (pfn >= lo && pfn < hi)
+		return hi;
+	u64 a = PFN_PHYS((u64)pfn);
+	for (int i = 0; i < e820.nr_map; i++) {
+		const struct e820entry *e = &e820.map[i];
+		if (e->type != E820_RAM || a < e->addr || a + PAGE_SIZE > e->addr + e->size)
+			continue;
+		lo = (unsigned long)((e->addr + PAGE_SIZE - 1) >> PAGE_SHIFT);
+		hi = (unsigned long)((e->addr + e->size) >> PAGE_SHIFT);
+		return hi;
+	}
+	/* not inside one entry: maybe across adjacent ones */
+	return e820_all_ram(a, a + PAGE_SIZE) ? pfn + 1 : 0;
+}
+
+bool e820_pfn_is_ram(unsigned long pfn)
+{
+	return e820_ram_end(pfn) != 0;
+}
+
 /* One past the last RAM frame below 4 GiB. */
 unsigned long e820_end_of_ram_pfn(void)
 {
@@ -158,7 +184,8 @@ unsigned long e820_end_of_ram_pfn(void)
 	return (unsigned long)(last >> PAGE_SHIFT);
 }
 
-/* Is `opt` a whole word of the command line? */
+/* Is `opt` a whole word of the command line, alone or as "opt=value"
+ * (opt may itself be "name=value" to match one value exactly)? */
 bool cmdline_has(const char *opt)
 {
 	size_t n = strlen(opt);

@@ -92,7 +92,12 @@ void start_kernel(void)
 	if (bad)
 		panic("memory management self-check failed (%d problems)", bad);
 
-	if (cmdline_has("oops_test")) {
+	if (cmdline_has("oops_test=vmalloc")) {
+		/* Run off the end of a vmalloc area: the guard page catches it. */
+		char *v = vmalloc(PAGE_SIZE);
+		printk(KERN_NOTICE "oops_test: writing one byte past a 4 KiB vmalloc area at %p\n", v);
+		v[PAGE_SIZE] = 1;
+	} else if (cmdline_has("oops_test")) {
 		/* A deliberate kernel bug, to see the oops report: a ring-0 write
 		 * to an unmapped user address (#PF, error code 0x0002). */
 		printk(KERN_NOTICE "oops_test: writing to unmapped address 0xdead0000\n");

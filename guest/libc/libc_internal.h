@@ -25,4 +25,5 @@ struct fmt_sink {
 int __vformat(struct fmt_sink *s, const char *fmt, __builtin_va_list ap);
 
 void __restore_rt(void);
+void __restore(void);
 #endif

@@ -13,7 +13,8 @@
  * size 0, and its first chunk has PREV_INUSE set, so coalescing never
  * walks off a region.  When the break grows contiguously, the old fence
  * becomes the start of the new free space.  A free chunk of 256 KiB or
- * more at the top of the heap is given back with a negative sbrk.
+ * more at the top of the heap is given back with a negative sbrk.  When
+ * the break cannot grow, a new region is made with mmap instead.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -128,7 +129,14 @@ static int heap_grow(size_t need)
 		/* Near a limit: try for exactly what is needed. */
 		incr = (need + 2 * HDR + 8 + PAGE - 1) & ~(PAGE - 1);
 		p = sbrk((intptr_t)incr);
-		if (p == (char *)-1)
+	}
+	if (p == (char *)-1) {
+		/* The break cannot move (RLIMIT_DATA, a mapping in the way, the
+		 * kernel's overcommit check): continue the heap in an anonymous
+		 * mapping, as glibc does.  It becomes a region of its own. */
+		incr = (need + 2 * HDR + 8 + GROW_STEP - 1) & ~(GROW_STEP - 1);
+		p = mmap(NULL, incr, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
 			return -1;
 	}
 	heap_bytes += incr;

@@ -14,15 +14,16 @@ struct k_sigaction {
 	sigset_t mask;
 };
 
-/* Install a handler; every handler returns through libc's __restore_rt
- * (SA_RESTORER), so no vDSO is needed. */
+/* Install a handler; every handler returns through libc's own restorer
+ * (SA_RESTORER), so no vDSO is needed.  The kernel's frame, and so the
+ * restorer, depends on SA_SIGINFO (see syscall.S). */
 int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
 {
 	struct k_sigaction kact, kold;
 	if (act) {
 		kact.handler = act->sa_handler;
 		kact.flags = act->sa_flags | SA_RESTORER;
-		kact.restorer = __restore_rt;
+		kact.restorer = (act->sa_flags & SA_SIGINFO) ? __restore_rt : __restore;
 		kact.mask = act->sa_mask;
 	}
 	long r = __syscall_ret((unsigned long)__sys4(SYS_rt_sigaction, sig, act ? &kact : NULL,

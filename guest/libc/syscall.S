@@ -28,9 +28,21 @@ __syscall6:
 	ret
 	.size	__syscall6, . - __syscall6
 
-/* __restore_rt: where a signal handler returns to (sa_restorer).  The kernel
- * pushed a signal frame; rt_sigreturn restores the interrupted context.  A
- * static program has no vDSO guaranteed, so libc supplies its own. */
+/* Where a signal handler returns to (sa_restorer).  A static program has
+ * no vDSO guaranteed, so libc supplies its own.  The i386 kernel builds
+ * one of two frames: with SA_SIGINFO an rt frame, undone by rt_sigreturn
+ * (173); without it the old sigframe, whose first word (the signal number,
+ * the handler's argument) must be popped before sigreturn (119) finds the
+ * saved context at %esp. */
+	.globl	__restore
+	.type	__restore, @function
+__restore:
+	popl	%eax
+	movl	$119, %eax		/* SYS_sigreturn */
+	int	$0x80
+	hlt
+	.size	__restore, . - __restore
+
 	.globl	__restore_rt
 	.type	__restore_rt, @function
 __restore_rt:

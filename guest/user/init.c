@@ -39,12 +39,18 @@ static int run(char *const argv[])
 		dprintf(2, "init: %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
+	/* Wait for any child, not just this one: as pid 1 we inherit every
+	 * orphan, and reaping them here keeps zombies from piling up. */
 	int status;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR) {
+	for (;;) {
+		pid_t w = waitpid(-1, &status, 0);
+		if (w == pid)
+			break;
+		if (w < 0 && errno != EINTR) {
 			printf("init: waitpid: %s\n", strerror(errno));
 			return 127;
 		}
+	}
 	if (WIFSIGNALED(status)) {
 		printf("--- %s: killed by signal %d (%s)\n", argv[0], WTERMSIG(status),
 		       strsignal(WTERMSIG(status)));

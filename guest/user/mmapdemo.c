@@ -7,7 +7,8 @@
  *   vma <start>-<end> <perms>
  * clipped to the window (a neighbouring mapping the kernel merged with
  * ours does not show).  Data left mapped must survive every cut, and a
- * forked child touching the hole must die by SIGSEGV.
+ * forked child touching the hole must die by SIGSEGV.  With -a the whole
+ * of /proc/self/maps is printed too, after each step.
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -23,6 +24,7 @@
 #define NPAGES	16
 
 static uintptr_t win_lo, win_hi;
+static int show_all;
 static char maps[16384];
 
 /* Print the VMAs of /proc/self/maps that intersect [win_lo, win_hi). */
@@ -40,6 +42,8 @@ static void show_maps(const char *what)
 		len += (size_t)n;
 	close(fd);
 	maps[len] = 0;
+	if (show_all)
+		printf("%s", maps);
 	for (char *line = maps; *line;) {
 		char *nl = strchr(line, '\n');
 		if (nl)
@@ -95,8 +99,9 @@ static int intact(char *p, int first, int last)
 	return 1;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	show_all = argc > 1 && !strcmp(argv[1], "-a");
 	char *p = map_window();
 	show_maps("mapped");
 	cut(p, 0, NPAGES, "whole VMA");

@@ -163,7 +163,9 @@ int main(int argc, char **argv)
 			return 127;
 		}
 	}
-	int interactive = in == stdin && isatty(0);
+	/* Prompt on a terminal.  A kernel without terminal ioctls (ENOSYS,
+	 * EINVAL rather than ENOTTY) is taken to be a console too. */
+	int interactive = in == stdin && (isatty(0) || (errno != ENOTTY && errno != EBADF));
 	for (;;) {
 		if (interactive) {
 			printf("$ ");

@@ -5,7 +5,8 @@
  * Each level keeps one 4 KiB frame and writes all of it, so every level
  * faults in one new stack page below the last: the kernel must extend the
  * stack VMA downwards (Linux's expand_stack).  Prints the depth every 16
- * pages and the stack pointer span at the bottom.
+ * pages and the stack pointer span at the bottom; the checksum (the sum of
+ * two words per frame, each its depth) is PAGES * (PAGES + 1).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -16,9 +17,9 @@ static uintptr_t top;
 /* Recurse `left` more levels; returns a checksum so no frame is optimised away. */
 static unsigned long dive(int depth, int left)
 {
-	volatile unsigned char frame[4096];
-	for (unsigned i = 0; i < sizeof(frame); i += 64)
-		frame[i] = (unsigned char)depth;
+	volatile unsigned int frame[1024];	/* one 4 KiB page */
+	for (unsigned i = 0; i < 1024; i += 16)
+		frame[i] = (unsigned int)depth;
 	if (depth % 16 == 0)
 		printf("stackgrow: depth %d, sp about %p\n", depth, (void *)frame);
 	unsigned long sum = frame[0];
@@ -27,7 +28,7 @@ static unsigned long dive(int depth, int left)
 	else
 		printf("stackgrow: bottom at depth %d, %lu KiB below the first frame\n", depth,
 		       (unsigned long)(top - (uintptr_t)frame) / 1024);
-	return sum + frame[64];
+	return sum + frame[16];
 }
 
 int main(int argc, char **argv)

@@ -149,7 +149,7 @@ add("C7/0", "mov", [0xC7], (0, "any"), imm="z")
 add("D7", "xlat", [0xD7], hook="xlat")
 
 # ---- shifts and rotates: C0 C1 D0 D1 D2 D3, /0-/7 except /6
-SHIFT_NAMES = ["rol", "ror", "rcl", "rcr", "shl", "shr", None, "sar"]
+SHIFT_NAMES = ["rol", "ror", "rcl", "rcr", "shl", "shr", "sal", "sar"]   # /6: undocumented SHL alias
 for r, name in enumerate(SHIFT_NAMES):
     if name is None:
         continue
@@ -176,6 +176,8 @@ add("CD", "int", [0xCD], imm="b", hook="int_n")
 add("CE", "int", [0xCE], hook="into")
 
 # ---- group 3, 4, 5
+# F6/1 and F7/1 (the undocumented TEST alias that Intel CPUs execute) are
+# not generated: QEMU 7.2 raises #UD for them.
 add("F6/0", "alu", [0xF6], (0, "any"), imm="b", width="b", undef="logic")
 add("F7/0", "alu", [0xF7], (0, "any"), imm="z", undef="logic")
 for r, name in ((2, "not"), (3, "neg")):
@@ -258,3 +260,25 @@ for r in range(8):
 for op in (0x0B, 0x24, 0x26, 0xFF, 0x04, 0x0A, 0x0C, 0x25, 0x27, 0x36, 0x39, 0xA6, 0xA7):
     add("0F%02X" % op, "ud", [0x0F, op], weight=0.3)
 add("0FB9", "ud", [0x0F, 0xB9], ("r", "any"), weight=0.3)
+
+# ---- odds and ends of the one-byte map
+add("9B", "misc", [0x9B])                                   # WAIT: CR0.MP=0, a no-op
+add("D6", "misc", [0xD6])                                   # SALC (undocumented)
+# 8F /1-/7 and C6/C7 /1-/7 (#UD on a P6) are not generated: QEMU 7.2 ignores
+# the reg field there and executes POP / MOV.
+
+# ---- 0F: hint NOPs, identification, fast system calls, undefined group members
+add("0F18", "nop", [0x0F, 0x18], ("r", "any"), hook="hint")  # mod=3 /0-3: QEMU #UD, see hint hook
+for op in range(0x19, 0x1F):
+    add("0F%02X" % op, "nop", [0x0F, op], ("r", "any"), hook="hint")
+add("0FA2", "misc", [0x0F, 0xA2], hook="cpuid")              # results model-specific: masked
+add("0F31", "misc", [0x0F, 0x31], hook="rdtsc")              # counter value masked
+add("0F34", "system", [0x0F, 0x34])                          # SYSENTER_CS_MSR = 0: #GP(0)
+add("0F35", "system", [0x0F, 0x35])                          # SYSEXIT: #GP(0)
+for r in range(0, 4):
+    add("0FBA/%d" % r, "ud", [0x0F, 0xBA], (r, "any"), imm="b", weight=0.2)
+for r in (0, 2, 3, 4, 5, 6, 7):
+    add("0FC7/%d" % r, "ud", [0x0F, 0xC7], (r, "mem"), weight=0.2)
+for r in (6, 7):
+    add("0F00/%d" % r, "ud", [0x0F, 0x00], (r, "any"), weight=0.2)
+add("0F01/5", "ud", [0x0F, 0x01], (5, "mem"), weight=0.2)

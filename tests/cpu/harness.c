@@ -86,6 +86,12 @@ void tm_pm32(struct tm *t)
 	put_desc(t, SEL_RODATA, DATA_ADDR, 0xFFF, 0x91, 0x4);
 	put_desc(t, SEL_XONLY, 0, 0xFFFFF, 0x99, 0xC);
 	put_desc(t, SEL_EXPDN, DATA_ADDR, 0x0FFF, 0x97, 0x4);
+	put_desc(t, SEL_UCODE & ~3, 0, 0xFFFFF, 0xFB, 0xC);
+	put_desc(t, SEL_UDATA & ~3, 0, 0xFFFFF, 0xF3, 0xC);
+	put_desc(t, SEL_TSS, TSS_ADDR, 0x67, 0x8B, 0x0);
+	tm_wr(t, TSS_ADDR + 4, 4, STACK0);        /* ESP0 */
+	tm_wr(t, TSS_ADDR + 8, 4, SEL_DATA32);    /* SS0 */
+	tm_wr(t, TSS_ADDR + 0x66, 2, 0x68);       /* I/O map base past the limit: no bitmap */
 	for (int v = 0; v < 256; v++) {
 		uint32_t off = STUB_ADDR + (uint32_t)v * 8;
 		tm_wr(t, IDT_ADDR + (uint32_t)v * 8, 4, (SEL_CODE32 << 16) | (off & 0xFFFF));
@@ -93,17 +99,29 @@ void tm_pm32(struct tm *t)
 	}
 	s->cr0 = 0x60000010u | CR0_PE;
 	s->gdtr_base = GDT_ADDR;
-	s->gdtr_limit = 0x3F;
+	s->gdtr_limit = 0x57;
 	s->idtr_base = IDT_ADDR;
 	s->idtr_limit = 0x7FF;
 	seg(&s->seg[S_CS], SEL_CODE32, 0, 0xFFFFFFFFu, 0xCF9B00);
 	for (int n = 0; n < 6; n++)
 		if (n != S_CS)
 			seg(&s->seg[n], SEL_DATA32, 0, 0xFFFFFFFFu, 0xCF9300);
-	seg(&s->seg[S_TR], 0, 0, 0x67, 0x8B00);
+	seg(&s->seg[S_TR], SEL_TSS, TSS_ADDR, 0x67, 0x8B00);
 	s->eip = CODE_ADDR;
 	s->gpr[R_ESP] = STACK_TOP;
 	s->gpr[R_EDX] = 0;
+	tm_set(t);
+}
+
+void tm_ring3(struct tm *t, int iopl)
+{
+	struct cpu_state *s = &t->s;
+	tm_pm32(t);
+	seg(&s->seg[S_CS], SEL_UCODE, 0, 0xFFFFFFFFu, 0xCFFB00);
+	for (int n = 0; n < 6; n++)
+		if (n != S_CS)
+			seg(&s->seg[n], SEL_UDATA, 0, 0xFFFFFFFFu, 0xCFF300);
+	s->eflags = 2 | ((uint32_t)iopl << 12);
 	tm_set(t);
 }
 

@@ -29,6 +29,11 @@
 #define SEL_RODATA 0x28   /* read-only data, limit 0xFFF */
 #define SEL_XONLY  0x30   /* execute-only code */
 #define SEL_EXPDN  0x38   /* expand-down data, limit 0x0FFF, B=1 */
+#define SEL_UCODE  0x43   /* ring-3 flat code (RPL 3) */
+#define SEL_UDATA  0x4B   /* ring-3 flat data (RPL 3) */
+#define SEL_TSS    0x50   /* 32-bit TSS at TSS_ADDR: SS0 = SEL_DATA32, ESP0 = STACK0 */
+#define TSS_ADDR   0x4000u
+#define STACK0     0x7000u
 
 struct tm {
 	struct bus *bus;
@@ -43,6 +48,9 @@ void tm_fini(struct tm *t);
 void tm_real(struct tm *t);
 /* Flat 32-bit protected mode at CPL 0, EIP = CODE_ADDR, ESP = STACK_TOP. */
 void tm_pm32(struct tm *t);
+/* As tm_pm32() but at CPL 3 (user code/data, TR loaded, EFLAGS.IOPL =
+ * iopl). Exceptions switch to SS0:ESP0 = SEL_DATA32:STACK0. */
+void tm_ring3(struct tm *t, int iopl);
 /* Copy bytes to CODE_ADDR (through the bus: self-modifying-code safe). */
 void tm_code(struct tm *t, const uint8_t *b, size_t n);
 void tm_poke(struct tm *t, uint32_t addr, const void *b, size_t n);

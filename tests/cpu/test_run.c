@@ -235,3 +235,58 @@ Test(run, single_instruction_steps)
 		cr_expect_eq(t.s.eip, CODE_ADDR + (uint32_t)k);
 	}
 }
+
+/* The same bytes decoded as 32-bit code, then as 16-bit code (CS.D = 0):
+ *   32: mov eax, 1234h ; hlt
+ *   16: mov ax, 1234h ; add [bx+si], al ; hlt
+ * The decoded-instruction cache is keyed by code size too. */
+Test(run, dcache_keyed_by_code_size)
+{
+	static const uint8_t code[] = { 0xB8, 0x34, 0x12, 0x00, 0x00, 0xF4 };
+	tm_code(&t, code, sizeof code);
+	cr_assert_eq(tm_run(&t, 10), CPU_STOP_HLT);
+	cr_expect_eq(t.s.eip, CODE_ADDR + 6);
+	cr_expect_eq(t.s.gpr[R_EAX], 0x1234);
+	tm_pm32(&t);
+	t.s.seg[S_CS].sel = SEL_CODE16;
+	t.s.seg[S_CS].limit = 0xFFFF;
+	t.s.seg[S_CS].flags = 0x009B00;
+	t.s.gpr[R_EBX] = DATA_ADDR;   /* 16-bit EA: BX + SI = 0000h (BX low word) */
+	t.s.gpr[R_ESI] = 0x20;
+	tm_set(&t);
+	tm_wr(&t, 0x20, 1, 0x01);
+	cr_assert_eq(tm_run(&t, 10), CPU_STOP_HLT);
+	cr_expect_eq(t.s.eip, CODE_ADDR + 6);
+	cr_expect_eq(tm_rd(&t, 0x20, 1), 0x35);
+}
+
+/* An instruction that straddles a page boundary is fetched from both
+ * pages (here with paging mapping the two linear pages to frames that are
+ * not adjacent). mov eax, 11223344h at linear 5FFEh. */
+Test(run, page_straddling_instruction)
+{
+	uint32_t pd = 0x100000, pt = 0x101000;
+	tm_wr(&t, pd, 4, pt | 3);
+	for (uint32_t k = 0; k < 1024; k++)
+		tm_wr(&t, pt + 4 * k, 4, (k << 12) | 3);
+	tm_wr(&t, pt + 4 * 6, 4, 0x50000 | 3);        /* linear 6000h -> frame 50000h */
+	static const uint8_t first[] = { 0xB8, 0x44 };
+	static const uint8_t second[] = { 0x33, 0x22, 0x11, 0xF4 };
+	tm_poke(&t, 0x5FFE, first, 2);
+	tm_poke(&t, 0x50000, second, 4);
+	t.s.cr3 = pd;
+	t.s.cr0 |= CR0_PG;
+	t.s.eip = 0x5FFE;
+	tm_set(&t);
+	cr_assert_eq(tm_run(&t, 10), CPU_STOP_HLT);
+	cr_expect_eq(t.s.gpr[R_EAX], 0x11223344);
+	cr_expect_eq(t.s.eip, 0x6004);
+	/* rewrite the second half: the next execution sees it */
+	static const uint8_t second2[] = { 0x66, 0x55 };
+	tm_poke(&t, 0x50000, second2, 2);
+	t.s.eip = 0x5FFE;
+	t.s.halted = 0;
+	tm_set(&t);
+	cr_assert_eq(tm_run(&t, 10), CPU_STOP_HLT);
+	cr_expect_eq(t.s.gpr[R_EAX], 0x11556644);
+}

@@ -125,7 +125,12 @@ Test(cmdline, files_must_be_readable)
 	PARSE_BAD("-initrd: cannot read '/nonexistent/m'", "-kernel", kfile, "-initrd",
 		  "/nonexistent/m args");
 	PARSE_BAD("-initrd: empty module name", "-kernel", kfile, "-initrd", "");
-	PARSE_BAD("-append: needs -kernel", "-append", "x");
+	PARSE_BAD("-append: needs -kernel", "-nodefaults", "-append", "x");
+	PARSE_BAD("-initrd: needs -kernel", "-bios", kfile, "-initrd", mfile);
+	/* Without -kernel, -append goes to the bundled kernel. */
+	PARSE_OK("-append", "mm_selftest");
+	cr_assert_null(o.kernel);
+	cr_assert_str_eq(o.append, "mm_selftest");
 	PARSE_BAD("cannot be used together", "-kernel", kfile, "-bios", kfile);
 }
 
@@ -158,6 +163,8 @@ Test(cmdline, serial_and_display)
 	PARSE_OK("-display", "sdl");
 	cr_assert_eq(o.display, DISPLAY_SDL);
 	PARSE_BAD("-display: unsupported display 'gtk'", "-display", "gtk");
+	cr_assert_eq(parse_v(1, (const char *[]){ "-nographic", NULL }), 0);
+	cr_assert_eq(o.display, DISPLAY_NONE, "-nographic is headless even with a display");
 	PARSE_OK("-nodefaults");
 	cr_assert_eq(o.serial.kind, CHR_NONE, "-nodefaults drops the default serial");
 	PARSE_OK("-nodefaults", "-serial", "stdio");

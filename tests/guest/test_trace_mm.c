@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mmchan.h"
 #include "trace_mm.h"
 
 static struct mmchan_event ev(uint16_t type)
@@ -170,4 +171,42 @@ Test(trace_mm, open_failure_and_null_close)
 {
 	cr_expect_null(trace_mm_open("/nonexistent-dir/trace.jsonl"));
 	cr_expect_eq(trace_mm_close(NULL), 0);
+}
+
+/* Whatever bytes a guest writes, a record either fails validation or
+ * becomes one line of printable ASCII JSON that fits the writer's buffer. */
+Test(trace_mm, random_records_decode_or_reject_safely)
+{
+	uint32_t x = 0x9E3779B9u;
+	int accepted = 0;
+	for (int i = 0; i < 200000; i++) {
+		uint8_t raw[MMCHAN_EVENT_SIZE];
+		for (unsigned j = 0; j < sizeof(raw); j++) {
+			x ^= x << 13;
+			x ^= x >> 17;
+			x ^= x << 5;
+			raw[j] = (uint8_t)x;
+		}
+		/* make about half of them plausible so both paths run */
+		if (i & 1) {
+			raw[0] = (uint8_t)(1 + raw[0] % (MMEV_TYPE_MAX - 1));
+			raw[1] = 0;
+			raw[2] = 48;
+			raw[3] = 0;
+			raw[16] %= 11;
+			raw[17] = raw[17] % 4 == 3 ? 0xFF : raw[17] % 3;
+			raw[18] %= MMOWN_MAX;
+		}
+		struct mmchan_event e;
+		if (mmchan_decode(raw, sizeof(raw), &e) != 0)
+			continue;
+		accepted++;
+		char buf[512];
+		int n = trace_mm_format(buf, sizeof(buf), (uint64_t)i * 977, &e);
+		cr_assert(n > 0 && n < (int)sizeof(buf), "line of %d bytes", n);
+		cr_assert_eq(buf[n - 1], '}');
+		for (int k = 0; k < n; k++)
+			cr_assert(buf[k] >= 0x20 && buf[k] < 0x7f, "byte %02x in %s", (unsigned char)buf[k], buf);
+	}
+	cr_expect(accepted >= 90000, "%d plausible records accepted", accepted);
 }

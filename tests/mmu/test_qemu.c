@@ -1,7 +1,9 @@
 /* test_qemu.c - replay the reference guest's cases (qemu/guest.c, run on
  * qemu-system-i386 -cpu pentium by qemu/gen_golden.py, output stored in
  * qemu/pentium.txt) on mmu/ with the pentium rules, and compare: whether
- * the access faults, the error code, CR2, and the PDE/PTE left in memory.
+ * the access faults, the error code, CR2, and the PDE/PTE left in memory,
+ * for supervisor and user (CPL 3) reads and writes, WP 0 and 1, every
+ * U/S, R/W, P combination of PDE and PTE, and 4 MiB pages.
  *
  * One known, deliberate difference: QEMU 7.2 treats bits 20..13 of a 4 MiB
  * PDE as PSE-36 address bits even on a CPU without PSE-36 and only bit 21
@@ -22,7 +24,7 @@
 #define QPGDIR 0x200000u
 #define QPT    0x201000u
 
-Test(qemu, pentium_supervisor_cases)
+Test(qemu, pentium_cases)
 {
 	FILE *f = fopen(QEMU_GOLDEN, "r");
 	cr_assert_not_null(f, "cannot open %s", QEMU_GOLDEN);
@@ -51,7 +53,9 @@ Test(qemu, pentium_supervisor_cases)
 		mmu_set_cr4(m, large ? CR4_PSE : 0);
 		mmu_set_cr0(m, CR0_PE | CR0_PG | (wp ? CR0_WP : 0));
 		mmu_set_cr3(m, QPGDIR);
-		int rc = rw == 'w' ? mmu_write(m, lin, 4, 0, 0x5A5A5A5Au) : mmu_read(m, lin, 4, 0, &(uint32_t){ 0 });
+		int user = kind == 'U';
+		int rc = rw == 'w' ? mmu_write(m, lin, 4, user, 0x5A5A5A5Au)
+				   : mmu_read(m, lin, 4, user, &(uint32_t){ 0 });
 		uint32_t got_pde = bus_read(b, pde_at, 4);
 		uint32_t got_pte = large ? 0 : bus_read(b, QPT + (((lin >> 12) & 0x3FF) << 2), 4);
 		if (large && (pde & 0x001FE000u) && !fault) {
@@ -75,7 +79,9 @@ Test(qemu, pentium_supervisor_cases)
 	}
 	fclose(f);
 	cr_expect(ended, "golden file truncated");
-	cr_expect_eq(cases, 2 * 28 * 2 + 4 + 2 * 8 * 2 + 2);   /* S cases, L protection, bit 21 */
+	/* 4 KiB: (supervisor, user) x 2 WP x 32 present-PDE combinations x r/w,
+	 * 4 extra; 4 MiB: 2 WP x 8 x r/w, bit 21 x r/w */
+	cr_expect_eq(cases, 2 * 2 * 32 * 2 + 4 + 2 * 8 * 2 + 2);
 	cr_expect_eq(deviations, 16);
 	mmu_destroy(m);
 	bus_destroy(b);

@@ -599,3 +599,22 @@ Test(tlb, stats_per_set_and_large)
 	cr_expect_eq(d4m.hits, 2u);
 	env_free(&e);
 }
+
+Test(tlb, reset_keeps_statistics)
+{
+	struct env e = env_new(M486, 0);
+	map_pages(&e, 1, A);
+	touch(&e, 0);
+	touch(&e, 0);
+	mmu_reset(e.m);
+	struct tlb_stats s;
+	mmu_tlb_stats(e.m, TLB_D4K, &s);
+	cr_expect_eq(s.hits, 1u);
+	cr_expect_eq(s.misses, 1u);
+	cr_expect_eq(valid_count(&e, TLB_D4K), 0);
+	/* paging is off after reset: linear = physical */
+	uint32_t pa;
+	cr_assert_eq(mmu_translate(e.m, LINK(0), MMU_READ, 0, &pa), 0);
+	cr_expect_eq(pa, LINK(0));
+	env_free(&e);
+}

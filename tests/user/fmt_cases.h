@@ -129,12 +129,14 @@ static int fmt_case(int i, struct fmt_case *c)
 		fc_make(c, (conv[1] == 'd' || conv[2] == 'd' || conv[2] == 'i') ? lflags[f] :
 			   (f == 3 ? "" : lflags[f]), fc_widths[w], fc_precs[p], conv);
 		switch (k) {
-		case 0: c->kind = K_LONG; c->ival = (long)fc_lls[v]; break;
+		/* long and size_t values stay within 32 bits: the host side is
+		 * LP64, the guest ILP32, and both must format the same value. */
+		case 0: c->kind = K_LONG; c->ival = (int)fc_lls[v]; break;
 		case 1: case 8: c->kind = K_LL; c->ival = fc_lls[v]; break;
-		case 2: c->kind = K_ULONG; c->uval = (unsigned long)fc_ulls[v % FC_N(fc_ulls)]; break;
+		case 2: c->kind = K_ULONG; c->uval = (unsigned)fc_ulls[v % FC_N(fc_ulls)]; break;
 		case 3: case 5: c->kind = K_ULL; c->uval = fc_ulls[v % FC_N(fc_ulls)]; break;
-		case 4: c->kind = K_ULONG; c->uval = (unsigned long)fc_ulls[v % FC_N(fc_ulls)]; break;
-		default: c->kind = K_SIZE; c->uval = (size_t)fc_ulls[v % FC_N(fc_ulls)]; break;
+		case 4: c->kind = K_ULONG; c->uval = (unsigned)fc_ulls[v % FC_N(fc_ulls)]; break;
+		default: c->kind = K_SIZE; c->uval = (unsigned)fc_ulls[v % FC_N(fc_ulls)]; break;
 		}
 		return 1;
 	}

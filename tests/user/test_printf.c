@@ -2,7 +2,9 @@
  *
  * Runs the guest program fmtcheck (a static i386 binary; this host's Linux
  * runs it natively) and formats the same cases of fmt_cases.h with glibc's
- * snprintf, which is the reference: every line must match.
+ * snprintf, which is the reference: every line must match.  A second test
+ * compares with the same program built with "gcc -m32 -static" against
+ * the i386 glibc (FMTCHECK_REF), where long and pointers are 32 bits too.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -45,4 +47,28 @@ Test(user_printf, matches_glibc)
 	cr_expect(i > 1000, "only %d cases ran", i);
 	cr_assert_eq(fmt_case(i, &c), 0, "guest stopped after %d cases", i);
 	cr_assert_eq(bad, 0, "%d of %d formats differ from glibc", bad, i);
+}
+
+Test(user_printf, matches_i386_glibc)
+{
+	const char *prog = getenv("FMTCHECK"), *ref = getenv("FMTCHECK_REF");
+	cr_assert(prog && ref, "FMTCHECK and FMTCHECK_REF must name the two binaries");
+	FILE *p = popen(prog, "r"), *q = popen(ref, "r");
+	cr_assert(p && q);
+	char a[1024], b[1024];
+	int n = 0, bad = 0;
+	for (;;) {
+		char *ra = fgets(a, sizeof(a), p), *rb = fgets(b, sizeof(b), q);
+		if (!ra || !rb) {
+			cr_expect(!ra && !rb, "outputs differ in length after %d lines", n);
+			break;
+		}
+		if (strcmp(a, b) && bad++ < 30)
+			cr_log_error("line %d:\n  ours  %s  glibc %s", n + 1, a, b);
+		n++;
+	}
+	cr_expect_eq(pclose(p), 0);
+	cr_expect_eq(pclose(q), 0);
+	cr_expect(n > 1000, "only %d lines", n);
+	cr_assert_eq(bad, 0, "%d of %d lines differ from the i386 glibc", bad, n);
 }

@@ -18,6 +18,8 @@ void setup_memory_map(const void *mbi);
 void e820_print_map(void);
 /* Is [start, end) entirely RAM according to the map? */
 bool e820_all_ram(u64 start, u64 end);
+bool e820_pfn_is_ram(unsigned long pfn);
+unsigned long e820_ram_end(unsigned long pfn);
 /* Highest usable RAM pfn + 1, and the same capped to the lowmem limit. */
 unsigned long e820_end_of_ram_pfn(void);
 

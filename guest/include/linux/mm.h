@@ -48,12 +48,11 @@ void free_area_init(void);
 void mem_init(void);
 void show_free_areas(void);
 unsigned long nr_free_pages(void);
-void __free_pages_bootmem(struct page *page);
 bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark);
 
 /* mm/bootmem.c: the boot-time bump allocator (before the buddy exists). */
 void *alloc_bootmem_pages(unsigned long size);
-extern unsigned long bootmem_start_pfn, bootmem_end_pfn;
+extern unsigned long bootmem_start_pfn, bootmem_end_pfn, bootmem_used_pages;
 
 /* mm/debug.c: consistency checks; return the number of problems found. */
 int check_buddy(void);

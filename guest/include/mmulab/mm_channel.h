@@ -35,7 +35,7 @@
  * not isa-debug-exit 0xF4, not POST 0x80). */
 #define MMCHAN_PORT        0x00E0u
 #define MMCHAN_PORT_COUNT  4u
-#define MMCHAN_PRESENT     0x4D4D4348u	/* "HCMM" in memory: 'M','M','C','H' */
+#define MMCHAN_PRESENT     0x4D4D4348u	/* the answer to the probe: "MMCH" read as a number */
 #define MMCHAN_VERSION     1u
 
 enum mmchan_type {

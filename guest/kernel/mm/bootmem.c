@@ -6,6 +6,7 @@
 #include <asm/e820.h>
 
 unsigned long bootmem_start_pfn, bootmem_end_pfn;
+unsigned long bootmem_used_pages;	/* handed out (the range may skip modules) */
 static unsigned long bootmem_limit_pfn;
 
 /* Start handing out pages at `start_pfn`, never at or past `limit_pfn`. */
@@ -46,6 +47,7 @@ void *alloc_bootmem_pages(unsigned long size)
 	if (pfn + pages > bootmem_limit_pfn)
 		panic("out of boot memory (%lu pages wanted)", pages);
 	bootmem_end_pfn = pfn + pages;
+	bootmem_used_pages += pages;
 	void *p = __va(PFN_PHYS(pfn));
 	memset(p, 0, pages * PAGE_SIZE);
 	return p;

@@ -85,8 +85,13 @@ void paging_init(void)
 	unsigned long limit = PFN_DOWN(EARLY_MAP_SIZE);
 	bootmem_init(min_low_pfn, limit < max_low_pfn ? limit : max_low_pfn);
 
-	for (unsigned long pfn = 0; pfn < max_low_pfn; pfn++)
-		*kernel_pte((unsigned long)__va(PFN_PHYS(pfn)), 1) = PFN_PHYS(pfn) | PAGE_KERNEL;
+	/* One page table at a time: 1024 PTEs, then the next PDE. */
+	for (unsigned long pfn = 0; pfn < max_low_pfn; pfn += NPTENTRIES) {
+		pte_t *pt = kernel_pte((unsigned long)__va(PFN_PHYS(pfn)), 1);
+		unsigned long n = min(max_low_pfn - pfn, (unsigned long)NPTENTRIES);
+		for (unsigned long i = 0; i < n; i++)
+			pt[i] = PFN_PHYS(pfn + i) | PAGE_KERNEL;
+	}
 	kernel_pte(PKMAP_BASE, 1);
 	kernel_pte(FIXADDR_START, 1);
 

@@ -227,15 +227,19 @@ unsigned long nr_free_pages(void)
 	return n;
 }
 
-/* Hand one boot-reserved page to the buddy allocator (mem_init). */
-void __free_pages_bootmem(struct page *page)
+/* Hand a boot-reserved block of 2^order pages (aligned, one zone) to the
+ * buddy allocator (mem_init). */
+static void __free_pages_bootmem(struct page *page, unsigned int order)
 {
-	ClearPageFlag(page, PG_reserved);
-	set_page_owner(page, MMOWN_FREE);
-	page->_count = 0;
+	unsigned long n = 1UL << order;
+	for (unsigned long i = 0; i < n; i++) {
+		ClearPageFlag(&page[i], PG_reserved);
+		set_page_owner(&page[i], MMOWN_FREE);
+		page[i]._count = 0;
+	}
 	struct zone *zone = page_zone(page);
-	zone->managed_pages++;
-	__free_one_page(page, zone, 0);
+	zone->managed_pages += n;
+	__free_one_page(page, zone, order);
 }
 
 /* Allocate mem_map for every frame below max_pfn, mark them all reserved,
@@ -264,7 +268,7 @@ void free_area_init(void)
 			p->_count = 1;
 			p->_mapcount = -1;
 			INIT_LIST_HEAD(&p->lru);
-			if (e820_all_ram(PFN_PHYS((u64)pfn), PFN_PHYS((u64)pfn + 1)))
+			if (e820_pfn_is_ram(pfn))
 				z->present_pages++;
 		}
 		if (z->spanned_pages)
@@ -326,37 +330,74 @@ static bool pfn_reserved(unsigned long pfn, u8 *owner)
 	return false;
 }
 
+/* Does [start, end) (pfns) meet a reserved range? */
+static bool range_reserved(unsigned long start, unsigned long end)
+{
+	for (int i = 0; i < nr_reserved; i++)
+		if (PFN_PHYS(start) < reserved[i].end && reserved[i].start < PFN_PHYS(end))
+			return true;
+	return false;
+}
+
+/* Announce a run of reserved frames with one owner on the mm channel. */
+static void reserve_event(unsigned long start, unsigned long end, u8 owner)
+{
+	if (end > start)
+		mm_event(MMEV_RESERVE, start, end - start, 0, MMZONE_NONE, owner, 0, 0, 0);
+}
+
 /* Release every RAM frame not reserved (BIOS page 0, kernel window,
- * bootmem, modules) to the buddy allocator, announce the reserved ranges
- * on the mm channel, set the watermarks and print the totals. */
+ * bootmem, modules) to the buddy allocator, in the largest aligned blocks
+ * that stay inside one RAM entry, one zone and clear of reservations (the
+ * result is the same as page by page, since buddies merge fully either
+ * way, only faster). Announce the reserved frames on the mm channel as
+ * non-overlapping runs with their owners, set the watermarks, print the
+ * totals. */
 void mem_init(void)
 {
 	reserve_range(0, PAGE_SIZE, MMOWN_RESERVED);
 	reserve_range(KERNEL_LOAD_PHYS, PFN_PHYS(min_low_pfn), MMOWN_KERNEL_IMAGE);
 	reserve_range(PFN_PHYS(bootmem_start_pfn), PFN_PHYS(bootmem_end_pfn), MMOWN_BOOTMEM);
 	unsigned long reserved_pages = 0, ram_pages = 0;
-	for (unsigned long pfn = 0; pfn < max_pfn; pfn++) {
+	unsigned long run_start = 0, run_end = 0;
+	u8 run_owner = 0;
+	for (unsigned long pfn = 0; pfn < max_pfn;) {
+		unsigned long ram_end = e820_ram_end(pfn);
+		if (!ram_end) {
+			pfn++;
+			continue;
+		}
 		struct page *p = pfn_to_page(pfn);
 		u8 owner;
-		if (!e820_all_ram(PFN_PHYS((u64)pfn), PFN_PHYS((u64)pfn + 1)))
-			continue;
-		ram_pages++;
 		if (pfn_reserved(pfn, &owner)) {
 			set_page_owner(p, owner);
 			reserved_pages++;
+			ram_pages++;
+			if (pfn != run_end || owner != run_owner) {
+				reserve_event(run_start, run_end, run_owner);
+				run_start = pfn;
+				run_owner = owner;
+			}
+			run_end = pfn + 1;
+			pfn++;
 			continue;
 		}
-		__free_pages_bootmem(p);
+		struct zone *z = page_zone(p);
+		unsigned long limit = min(ram_end, z->zone_start_pfn + z->spanned_pages);
+		unsigned int order = MAX_ORDER - 1;
+		while (order && ((pfn & ((1UL << order) - 1)) || pfn + (1UL << order) > limit ||
+				 range_reserved(pfn, pfn + (1UL << order))))
+			order--;
+		__free_pages_bootmem(p, order);
+		ram_pages += 1UL << order;
+		pfn += 1UL << order;
 	}
-	for (int i = 0; i < nr_reserved; i++)
-		mm_event(MMEV_RESERVE, reserved[i].start >> PAGE_SHIFT,
-			 (reserved[i].end - reserved[i].start) >> PAGE_SHIFT, 0, MMZONE_NONE,
-			 reserved[i].owner, 0, 0, 0);
+	reserve_event(run_start, run_end, run_owner);
 	setup_per_zone_wmarks();
 	printk(KERN_INFO "Memory: %luk/%luk available (%luk kernel window, %luk boot tables and mem_map, %luk reserved, %luk highmem)\n",
 	       nr_free_pages() << 2, ram_pages << 2,
 	       (PFN_PHYS(min_low_pfn) - KERNEL_LOAD_PHYS) >> 10,
-	       (bootmem_end_pfn - bootmem_start_pfn) << 2, reserved_pages << 2,
+	       bootmem_used_pages << 2, reserved_pages << 2,
 	       zones[ZONE_HIGHMEM].managed_pages << 2);
 }
 

@@ -1,9 +1,9 @@
 /* guest.c - a tiny Multiboot guest that measures, on a reference emulator
  * (qemu-system-i386 -cpu pentium), what the paging unit does for
- * supervisor accesses: which accesses fault, the #PF error code and CR2,
+ * supervisor and user accesses: which accesses fault, the #PF error code and CR2,
  * and the PDE/PTE values (A/D bits) left in memory. One line per case on
  * the debug console (port 0xE9):
- *   kind(S: 4 KiB, L: 4 MiB with CR4.PSE) WP PDE PTE lin r|w
+ *   kind(S: 4 KiB, U: 4 KiB at CPL 3, L: 4 MiB with CR4.PSE) WP PDE PTE lin r|w
  *   faulted error-code CR2 PDE-after PTE-after
  * tests/mmu/test_qemu.c replays each case on mmu/ and compares.
  * Built for -march=i386 so that it runs on any -cpu. */
@@ -88,15 +88,45 @@ static void report(char kind, uint32_t wp, uint32_t pde, uint32_t pte, uint32_t 
 }
 
 struct idt_gate { uint16_t lo, sel; uint8_t zero, type; uint16_t hi; } __attribute__((packed));
-static struct idt_gate idt[32];
-static struct { uint16_t limit; uint32_t base; } __attribute__((packed)) idtr;
+static struct idt_gate idt[256];
+static struct { uint16_t limit; uint32_t base; } __attribute__((packed)) idtr, gdtr;
+extern void int80_entry(void);
+extern void user_probe(uint32_t lin, int write);
+
+/* flat kernel code/data, user code/data (Linux's flags), a TSS */
+static uint64_t gdt[6] = {
+	0,
+	0x00CF9A000000FFFFull, 0x00CF92000000FFFFull,
+	0x00CFFA000000FFFFull, 0x00CFF2000000FFFFull,
+	0,
+};
+static uint32_t tss[26];
+static uint8_t kstack3[4096];   /* ring-0 stack for entries from ring 3 */
+
+static void setup_segments(void)
+{
+	uint32_t t = (uint32_t)tss;
+	tss[1] = (uint32_t)(kstack3 + sizeof(kstack3));   /* ESP0 */
+	tss[2] = 0x10;                                    /* SS0 */
+	tss[25] = sizeof(tss) << 16;                      /* no I/O bitmap */
+	gdt[5] = (uint64_t)(sizeof(tss) - 1) | ((uint64_t)(t & 0xFFFFFF) << 16) |
+		 (0x89ull << 40) | ((uint64_t)(t >> 24) << 56);
+	gdtr.limit = sizeof(gdt) - 1;
+	gdtr.base = (uint32_t)gdt;
+	__asm__ volatile("lgdt %0\n\t"
+			 "ljmp $0x08, $1f\n1:\n\t"
+			 "mov $0x10, %%ax\n\tmov %%ax, %%ds\n\tmov %%ax, %%es\n\t"
+			 "mov %%ax, %%ss\n\tmov %%ax, %%fs\n\tmov %%ax, %%gs\n\t"
+			 "mov $0x28, %%ax\n\tltr %%ax" : : "m"(gdtr) : "eax", "memory");
+}
 
 void guest_main(void)
 {
-	uint16_t cs;
-	__asm__ volatile("mov %%cs, %0" : "=r"(cs));
+	setup_segments();
 	uint32_t h = (uint32_t)pf_entry;
-	idt[14] = (struct idt_gate){ (uint16_t)h, cs, 0, 0x8E, (uint16_t)(h >> 16) };
+	idt[14] = (struct idt_gate){ (uint16_t)h, 0x08, 0, 0x8E, (uint16_t)(h >> 16) };
+	h = (uint32_t)int80_entry;
+	idt[0x80] = (struct idt_gate){ (uint16_t)h, 0x08, 0, 0xEE, (uint16_t)(h >> 16) };
 	idtr.limit = sizeof(idt) - 1;
 	idtr.base = (uint32_t)idt;
 	__asm__ volatile("lidt %0" : : "m"(idtr));
@@ -125,6 +155,24 @@ void guest_main(void)
 				flush();
 				int f = probe(T_LIN + 0x10, w);
 				report('S', wp, pde, pte, T_LIN + 0x10, w, f, pgdir[2], pt_t[0]);
+			}
+		}
+	}
+	/* the same at CPL 3 */
+	for (uint32_t wp = 0; wp < 2; wp++) {
+		wr_cr0(wp ? rd_cr0() | 0x10000u : rd_cr0() & ~0x10000u);
+		for (uint32_t bits = 0; bits < 64; bits++) {
+			uint32_t pde = PT_T | (bits & 7);
+			uint32_t pte = T_PA | ((bits >> 3) & 7);
+			if (!(pde & 1))
+				continue;
+			for (int w = 0; w < 2; w++) {
+				pgdir[2] = pde;
+				pt_t[0] = pte;
+				flush();
+				pf_hit = 0;
+				user_probe(T_LIN + 0x10, w);
+				report('U', wp, pde, pte, T_LIN + 0x10, w, (int)pf_hit, pgdir[2], pt_t[0]);
 			}
 		}
 	}
