@@ -17,8 +17,15 @@ alike; R repetitions give the median and the spread (min..max, shown as
 Guest instructions per second: mmulab counts its own and prints them with
 --stats ("mmulab: stats: insns=N ..." on stderr); the guest is
 deterministic and takes no interrupts, so QEMU retires the same
-instructions and its rate is mmulab's instruction difference over QEMU's
-time difference. Without --stats support both read "n/a".
+instructions per iteration and its rate is mmulab's instructions per
+iteration over QEMU's time per iteration ("derived"). Without --stats both
+read "n/a", unless --count-insns asks for the count by bisection over
+mmulab's --max-insns (about 60 extra short runs per workload, at a tenth
+of n).
+
+Each engine has its own n (WORKLOADS below): QEMU's JIT runs the integer
+workload some 30 times faster than mmulab's interpreter, and its n must be
+large enough for t(2n) - t(n) to stand out of its start-up noise.
 
 "boot" runs the bundled kernel (build/guest/kernel/kernel.elf) from reset to
 its isa-debug-exit power-off and reports the whole run's time (no n/2n).
@@ -34,6 +41,7 @@ import argparse
 import json
 import os
 import re
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -49,7 +57,7 @@ ROOT = os.path.dirname(HERE)
 # chosen so that n iterations take roughly half a second of CPU on that
 # engine (measured on the 2-core development host, November 2026).
 WORKLOADS = {
-    'int': ({'mmulab': 400, 'qemu': 8000},
+    'int': ({'mmulab': 400, 'qemu': 30000},
             'integer code under paging (4096 xorshift steps per iteration)'),
     'tlb': ({'mmulab': 100, 'qemu': 400},
             'one read in each 4 KiB page of 32 MiB, pseudo-random order (8192 pages per iteration)'),
@@ -125,7 +133,7 @@ def engine_cmd(engine, exes, kernel, append, mem, stats):
     if append is not None:
         common += ['-append', append]
     if engine == 'mmulab':
-        return [exes['mmulab']] + common + (['--stats'] if stats else [])
+        return [exes['mmulab']] + common + exes['mmulab_args'] + (['--stats'] if stats else [])
     return [exes['qemu'], '-nodefaults'] + common
 
 
@@ -236,7 +244,8 @@ def bench_workload(name, ns, exes, kernel, args, stats):
         }
     q = out['engines']['qemu']['sec_per_iter']['median']
     m = out['engines']['mmulab']['sec_per_iter']['median']
-    out['speed_ratio'] = q / m if m > 0 else float('nan')
+    # A median at or below zero means the difference drowned in noise.
+    out['speed_ratio'] = q / m if m > 0 and q > 0 else float('nan')
     return out
 
 
@@ -299,7 +308,10 @@ def table_rows(results, mem):
             timing = (fmt_time(t['median']) if r['workload'] == 'boot' else what)
             rss_mib = e['max_rss_kib'] / 1024
             rss = f'{rss_mib:.0f} MiB' + (' (over!)' if rss_mib > mem + 64 else '')
-            ratio = f'{r["speed_ratio"]:.2f}x' if engine == 'mmulab' else ''
+            ratio = ''
+            if engine == 'mmulab':
+                ratio = (f'{r["speed_ratio"]:.2f}x' if r['speed_ratio'] == r['speed_ratio']
+                         else 'n/a (noise: rerun with larger n)')
             n = '' if r['n'] is None else f' (n={r["n"][engine]})'
             rows.append([r['workload'] + n,
                          engine, timing, f'±{t["spread"] * 100:.1f}%',
@@ -379,6 +391,8 @@ def main():
     ap.add_argument('--build', default=os.path.join(ROOT, 'build'),
                     help='meson build directory (default: build/)')
     ap.add_argument('--mmulab', help='mmulab executable (default: BUILD/emu/mmulab)')
+    ap.add_argument('--mmulab-args', default='',
+                    help='extra mmulab options, e.g. "-cpu 486" or "--tlb policy=fifo"')
     ap.add_argument('--qemu', default='qemu-system-i386')
     ap.add_argument('--no-install', action='store_true',
                     help='do not install qemu-system-x86 when QEMU is missing')
@@ -401,7 +415,8 @@ def main():
     args = ap.parse_args()
 
     exes = {'mmulab': args.mmulab or os.path.join(args.build, 'emu', 'mmulab'),
-            'qemu': ensure_qemu(args.qemu, not args.no_install)}
+            'qemu': ensure_qemu(args.qemu, not args.no_install),
+            'mmulab_args': shlex.split(args.mmulab_args)}
     kernel = args.kernel or os.path.join(args.build, 'bench', 'bench.elf')
     guest_kernel = args.guest_kernel or os.path.join(args.build, 'guest', 'kernel', 'kernel.elf')
     for path in (exes['mmulab'], kernel):

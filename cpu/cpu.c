@@ -5,15 +5,16 @@
 #include <string.h>
 #include "core.h"
 
-/* EDX after RESET: the processor signature (family, model, stepping), as
- * documented for each part: i386DX B1 step 0303h; i486DX 0402h; Pentium
- * (P54C) 0543h per the brief; Pentium II (Klamath) 0633h. */
+/* EDX after RESET: the processor signature (family, model, stepping), the
+ * same value CPUID leaf 1 reports (model.c): i386DX B1 step 0303h (no
+ * CPUID); IntelDX4 0480h; Pentium P54C 052Bh; Pentium II (Klamath)
+ * 0633h. */
 static uint32_t reset_signature(enum cpu_model m)
 {
 	switch (m) {
 	case CPU_386: return 0x0303;
-	case CPU_486: return 0x0402;
-	case CPU_PENTIUM: return 0x0543;
+	case CPU_486: return 0x0480;
+	case CPU_PENTIUM: return 0x052B;
 	default: return 0x0633;
 	}
 }
@@ -82,6 +83,7 @@ void cpu_reset(struct cpu *c)
 	c->cpl = 0;
 	c->intr_line = 0;
 	c->nmi_pending = 0;
+	c->nmi_blocked = 0;
 	c->stop_requested = 0;
 	c->shutdown = 0;
 	c->inhibit_irq = 0;
@@ -104,6 +106,7 @@ void cpu_get_state(const struct cpu *c, struct cpu_state *out)
 {
 	const struct core *k = core_of(c);
 	*out = c->s;
+	out->tsc = sys_tsc_peek(c);   /* the TSC advances with retired instructions */
 	if (k->lf_op != LF_NONE)
 		out->eflags = (c->s.eflags & ~FL_ARITH) | flags_compute(k, c->s.eflags);
 }

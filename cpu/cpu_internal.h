@@ -199,6 +199,8 @@ uint32_t sys_eflags_mask(const struct cpu *c);
  * a write to c->s.tsc through cpu_set_state rebases it). Refreshes s.tsc:
  * cpu_get_state should call it so the TSC it reports is current. */
 uint64_t sys_tsc(struct cpu *c);
+/* The same value without refreshing anything, for cpu_get_state(). */
+uint64_t sys_tsc_peek(const struct cpu *c);
 
 /* Mode tests. */
 static inline int cpu_pmode(const struct cpu *c) { return (c->s.cr0 & CR0_PE) != 0; }

@@ -62,7 +62,8 @@ static int boundary(struct cpu *c)
 		if (!c->s.halted)
 			return -1;
 	}
-	if (c->nmi_pending) {
+	/* An NMI waits while a previous NMI's handler runs (until its IRET). */
+	if (c->nmi_pending && !c->nmi_blocked) {
 		c->nmi_pending = 0;
 		c->s.halted = 0;
 		c->insn_eip = c->s.eip;

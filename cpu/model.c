@@ -187,6 +187,13 @@ uint64_t sys_tsc(struct cpu *c)
 	return c->s.tsc;
 }
 
+uint64_t sys_tsc_peek(const struct cpu *c)
+{
+	if (c->s.tsc != c->tsc_last)
+		return c->s.tsc;
+	return c->tsc_last + (c->insns - c->tsc_insns);
+}
+
 static void tsc_write(struct cpu *c, uint64_t v)
 {
 	c->s.tsc = c->tsc_last = v;

@@ -13,6 +13,10 @@ static void pmode_only(struct cpu *c)
 		cpu_raise(c, EX_UD, 0, 0);
 }
 
+/* The privileged loads check CPL (sys_require_cpl0) before they touch
+ * their memory operand: the SDM tests "#GP(0) if CPL is not 0" before any
+ * operand fault, so a CPL 3 LGDT of an unmapped address is #GP(0), not #PF. */
+
 /* Store a selector-sized value: zero-extended to the operand size in a
  * register, 16 bits in memory. */
 static void store_sel(struct cpu *c, const struct insn *i, uint32_t v)
@@ -25,8 +29,8 @@ static void store_sel(struct cpu *c, const struct insn *i, uint32_t v)
 
 void op_sldt(struct cpu *c, const struct insn *i) { pmode_only(c); store_sel(c, i, c->s.seg[S_LDTR].sel); }
 void op_str(struct cpu *c, const struct insn *i) { pmode_only(c); store_sel(c, i, c->s.seg[S_TR].sel); }
-void op_lldt(struct cpu *c, const struct insn *i) { pmode_only(c); sys_lldt(c, (uint16_t)rm_read(c, i, 2)); }
-void op_ltr(struct cpu *c, const struct insn *i) { pmode_only(c); sys_ltr(c, (uint16_t)rm_read(c, i, 2)); }
+void op_lldt(struct cpu *c, const struct insn *i) { pmode_only(c); sys_require_cpl0(c); sys_lldt(c, (uint16_t)rm_read(c, i, 2)); }
+void op_ltr(struct cpu *c, const struct insn *i) { pmode_only(c); sys_require_cpl0(c); sys_ltr(c, (uint16_t)rm_read(c, i, 2)); }
 
 static void set_zf(struct cpu *c, int on)
 {
@@ -77,6 +81,7 @@ void op_lgdt(struct cpu *c, const struct insn *i)
 {
 	uint16_t limit;
 	uint32_t base;
+	sys_require_cpl0(c);
 	load_dt(c, i, &limit, &base);
 	sys_lgdt(c, base, limit, i->osz * 8);
 }
@@ -85,6 +90,7 @@ void op_lidt(struct cpu *c, const struct insn *i)
 {
 	uint16_t limit;
 	uint32_t base;
+	sys_require_cpl0(c);
 	load_dt(c, i, &limit, &base);
 	sys_lidt(c, base, limit, i->osz * 8);
 }
@@ -92,7 +98,7 @@ void op_lidt(struct cpu *c, const struct insn *i)
 /* SMSW: a register destination receives CR0 at the operand size (P6,
  * QEMU); memory gets the low 16 bits. */
 void op_smsw(struct cpu *c, const struct insn *i) { store_sel(c, i, c->s.cr0); }
-void op_lmsw(struct cpu *c, const struct insn *i) { sys_lmsw(c, (uint16_t)rm_read(c, i, 2)); }
+void op_lmsw(struct cpu *c, const struct insn *i) { sys_require_cpl0(c); sys_lmsw(c, (uint16_t)rm_read(c, i, 2)); }
 
 void op_invlpg(struct cpu *c, const struct insn *i)
 {

@@ -13,6 +13,7 @@ count, so the corpus can be regenerated bit for bit.
 """
 import argparse
 import gzip
+import io
 import os
 import random
 import socket
@@ -1312,6 +1313,28 @@ def env_lines(env, snap):
     return lines
 
 
+def open_corpus(path):
+    """A text stream into a gzip file with no time stamp and no file name
+    in its header, so the same corpus gives the same bytes every time."""
+    raw = open(path, "wb")
+    gz = gzip.GzipFile(filename="", mode="wb", compresslevel=9, fileobj=raw, mtime=0)
+    return _Closing(io.TextIOWrapper(gz, encoding="ascii", newline="\n"), raw)
+
+
+class _Closing:
+    """Close the text stream, the gzip stream and the file, in that order."""
+
+    def __init__(self, text, raw):
+        self.text, self.raw = text, raw
+
+    def __enter__(self):
+        return self.text
+
+    def __exit__(self, *exc):
+        self.text.close()
+        self.raw.close()
+
+
 def job_main(args, job, out_path, stats_path):
     rng = random.Random("%d:%d" % (args.seed, job))
     n = args.cases // args.jobs + (1 if job < args.cases % args.jobs else 0)
@@ -1327,7 +1350,7 @@ def job_main(args, job, out_path, stats_path):
     made = 0
     t0 = time.time()
     idx = job * 10_000_000
-    with gzip.open(out_path + ".tmp", "wt", compresslevel=9) as out:
+    with open_corpus(out_path + ".tmp") as out:
         out.write("# mmulab conformance corpus v%d, seed %d, job %d of %d; see docs/conformance.md\n"
                   % (FORMAT_VERSION, args.seed, job, args.jobs))
         seen_env = set()

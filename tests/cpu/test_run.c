@@ -23,8 +23,8 @@ static int ack(void *opaque)
 Test(run, power_on_state)
 {
 	static const struct { enum cpu_model m; uint32_t edx, cr0; } want[] = {
-		{ CPU_386, 0x0303, 0x7FFFFFE0 }, { CPU_486, 0x0402, 0x60000010 },
-		{ CPU_PENTIUM, 0x0543, 0x60000010 }, { CPU_P6, 0x0633, 0x60000010 },
+		{ CPU_386, 0x0303, 0x7FFFFFE0 }, { CPU_486, 0x0480, 0x60000010 },
+		{ CPU_PENTIUM, 0x052B, 0x60000010 }, { CPU_P6, 0x0633, 0x60000010 },
 	};
 	for (size_t k = 0; k < 4; k++) {
 		struct tm u;

@@ -152,6 +152,10 @@ Test(model, rdtsc_counts_instructions)
 	cr_assert_eq(c->s.gpr[R_EDX], 6);
 	cr_assert_eq(c->s.gpr[R_EAX], 0x10);
 
+	/* sys_tsc_peek sees the same value without refreshing s.tsc. */
+	c->insns += 3;
+	cr_assert_eq(sys_tsc_peek(c), ((uint64_t)6 << 32) + 0x13);
+	cr_assert_eq(c->s.tsc, ((uint64_t)6 << 32) + 0x10);
 	/* An outside write of s.tsc (cpu_set_state) rebases the counter. */
 	c->s.tsc = 1000;
 	c->insns += 7;
