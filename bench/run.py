@@ -374,6 +374,7 @@ unset logscale y
 set style histogram clustered gap 1
 set ylabel "speed mmulab / QEMU (higher is better)"
 set yrange [0:*]
+set key top right
 plot "{data}" using 9:xtic(2) title "mmulab / QEMU" lc rgb "#2ca02c", \\
      1.5 with lines dt 2 lc rgb "black" title "target 1.5x"
 unset multiplot

@@ -37,13 +37,13 @@ static void alu_mem(struct cpu *c, const struct insn *i, int op, uint32_t b, int
 {
 	uint32_t ea = insn_ea(c, i);
 	if (op == 7) {
-		alu(c, op, cpu_read(c, i->seg, ea, size), b, size);
+		alu(c, op, mem_read(c, i->seg, ea, size), b, size);
 		return;
 	}
 	int lfop;
-	uint32_t a = cpu_read_rmw(c, i->seg, ea, size);
+	uint32_t a = mem_read_rmw(c, i->seg, ea, size);
 	uint32_t r = alu_res(c, op, a, b, size, &lfop);
-	cpu_write(c, i->seg, ea, size, r);
+	mem_write(c, i->seg, ea, size, r);
 	lf_set(c, lfop, size, a, b, r);
 }
 
@@ -64,6 +64,52 @@ void op_alu_rm_r(struct cpu *c, const struct insn *i)
 	} else {
 		alu_mem(c, i, op, g, size);
 	}
+}
+
+/* The 32-bit operation `op` on a and b with the lazy flags recorded: the
+ * same results as alu() at size 4, without the size dispatch. */
+static inline uint32_t alu32(struct cpu *c, int op, uint32_t a, uint32_t b)
+{
+	struct core *k = core_of(c);
+	uint32_t r;
+	int lfop;
+	switch (op) {
+	case 0: r = a + b; lfop = LF_ADD; break;
+	case 1: r = a | b; lfop = LF_LOGIC; break;
+	case 2: r = a + b + (uint32_t)get_cf(c); lfop = LF_ADD; break;
+	case 3: r = a - b - (uint32_t)get_cf(c); lfop = LF_SUB; break;
+	case 4: r = a & b; lfop = LF_LOGIC; break;
+	case 6: r = a ^ b; lfop = LF_LOGIC; break;
+	default: r = a - b; lfop = LF_SUB; break;
+	}
+	k->lf_op = lfop;
+	k->lf_size = 4;
+	k->lf_a = a;
+	k->lf_b = b;
+	k->lf_res = r;
+	return r;
+}
+
+/* 01/03/09/.../3B with two 32-bit registers (chosen by decode_insn): the
+ * commonest integer form, so it skips op_alu_rm_r's size and operand
+ * dispatch. Bit 1 of the opcode says which register is the destination. */
+void op_alu_rr32(struct cpu *c, const struct insn *i)
+{
+	int op = (i->op >> 3) & 7;
+	int dst = (i->op & 2) ? i->reg : i->rm, src = (i->op & 2) ? i->rm : i->reg;
+	uint32_t r = alu32(c, op, c->s.gpr[dst], c->s.gpr[src]);
+	if (op != 7)
+		c->s.gpr[dst] = r;
+}
+
+/* 81/83 with a 32-bit register destination (chosen by decode_insn); the
+ * immediate is already extended to 32 bits. */
+void op_alu_r32_imm(struct cpu *c, const struct insn *i)
+{
+	int op = i->reg;
+	uint32_t r = alu32(c, op, c->s.gpr[i->rm], i->imm);
+	if (op != 7)
+		c->s.gpr[i->rm] = r;
 }
 
 void op_alu_a_imm(struct cpu *c, const struct insn *i)
@@ -116,9 +162,9 @@ static void incdec_rm(struct cpu *c, const struct insn *i, int dec)
 		return;
 	}
 	uint32_t ea = insn_ea(c, i);
-	uint32_t a = cpu_read_rmw(c, i->seg, ea, size);
+	uint32_t a = mem_read_rmw(c, i->seg, ea, size);
 	uint32_t r = (dec ? a - 1 : a + 1) & size_mask(size);
-	cpu_write(c, i->seg, ea, size, r);
+	mem_write(c, i->seg, ea, size, r);
 	incdec(c, a, size, dec);
 }
 
@@ -152,7 +198,7 @@ void op_not_rm(struct cpu *c, const struct insn *i)
 		return;
 	}
 	uint32_t ea = insn_ea(c, i);
-	cpu_write(c, i->seg, ea, size, ~cpu_read_rmw(c, i->seg, ea, size) & size_mask(size));
+	mem_write(c, i->seg, ea, size, ~mem_read_rmw(c, i->seg, ea, size) & size_mask(size));
 }
 
 void op_neg_rm(struct cpu *c, const struct insn *i)
@@ -165,9 +211,9 @@ void op_neg_rm(struct cpu *c, const struct insn *i)
 		reg_write(c, i->rm, size, r);
 	} else {
 		ea = insn_ea(c, i);
-		a = cpu_read_rmw(c, i->seg, ea, size);
+		a = mem_read_rmw(c, i->seg, ea, size);
 		r = (0 - a) & size_mask(size);
-		cpu_write(c, i->seg, ea, size, r);
+		mem_write(c, i->seg, ea, size, r);
 	}
 	lf_set(c, LF_SUB, size, 0, a, r);
 }
@@ -313,9 +359,9 @@ void op_xadd(struct cpu *c, const struct insn *i)
 		reg_write(c, i->rm, size, r);
 	} else {
 		uint32_t ea = insn_ea(c, i);
-		dst = cpu_read_rmw(c, i->seg, ea, size);
+		dst = mem_read_rmw(c, i->seg, ea, size);
 		r = (dst + src) & size_mask(size);
-		cpu_write(c, i->seg, ea, size, r);
+		mem_write(c, i->seg, ea, size, r);
 		reg_write(c, i->reg, size, dst);
 	}
 	lf_set(c, LF_ADD, size, dst, src, r);
@@ -336,8 +382,8 @@ void op_cmpxchg(struct cpu *c, const struct insn *i)
 			reg_write(c, R_EAX, size, dst);
 	} else {
 		uint32_t ea = insn_ea(c, i);
-		dst = cpu_read_rmw(c, i->seg, ea, size);
-		cpu_write(c, i->seg, ea, size, dst == acc ? src : dst);
+		dst = mem_read_rmw(c, i->seg, ea, size);
+		mem_write(c, i->seg, ea, size, dst == acc ? src : dst);
 		if (dst != acc)
 			reg_write(c, R_EAX, size, dst);
 	}
@@ -349,16 +395,16 @@ void op_cmpxchg(struct cpu *c, const struct insn *i)
 void op_cmpxchg8b(struct cpu *c, const struct insn *i)
 {
 	uint32_t ea = insn_ea(c, i);
-	uint32_t lo = cpu_read_rmw(c, i->seg, ea, 4);
-	uint32_t hi = cpu_read_rmw(c, i->seg, ea + 4, 4);
+	uint32_t lo = mem_read_rmw(c, i->seg, ea, 4);
+	uint32_t hi = mem_read_rmw(c, i->seg, ea + 4, 4);
 	uint32_t f = cpu_get_eflags(c);
 	if (lo == c->s.gpr[R_EAX] && hi == c->s.gpr[R_EDX]) {
-		cpu_write(c, i->seg, ea, 4, c->s.gpr[R_EBX]);
-		cpu_write(c, i->seg, ea + 4, 4, c->s.gpr[R_ECX]);
+		mem_write(c, i->seg, ea, 4, c->s.gpr[R_EBX]);
+		mem_write(c, i->seg, ea + 4, 4, c->s.gpr[R_ECX]);
 		c->s.eflags = f | FL_ZF;
 	} else {
-		cpu_write(c, i->seg, ea, 4, lo);
-		cpu_write(c, i->seg, ea + 4, 4, hi);
+		mem_write(c, i->seg, ea, 4, lo);
+		mem_write(c, i->seg, ea + 4, 4, hi);
 		c->s.gpr[R_EAX] = lo;
 		c->s.gpr[R_EDX] = hi;
 		c->s.eflags = f & ~FL_ZF;

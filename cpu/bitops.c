@@ -46,12 +46,12 @@ static void bt_common(struct cpu *c, const struct insn *i, int kind, uint32_t of
 	}
 	unsigned b = off & (bits - 1);
 	if (kind == 0) {
-		bit_op(c, 0, cpu_read(c, i->seg, ea, size), b);
+		bit_op(c, 0, mem_read(c, i->seg, ea, size), b);
 		return;
 	}
-	uint32_t v = cpu_read_rmw(c, i->seg, ea, size);
+	uint32_t v = mem_read_rmw(c, i->seg, ea, size);
 	uint32_t nv = kind == 1 ? (v | (1u << b)) : kind == 2 ? (v & ~(1u << b)) : (v ^ (1u << b));
-	cpu_write(c, i->seg, ea, size, nv);
+	mem_write(c, i->seg, ea, size, nv);
 	bit_op(c, 0, v, b);
 }
 

@@ -7,7 +7,9 @@
 #define CPU_CORE_H
 
 #include <stdint.h>
+#include <string.h>
 #include "cpu_internal.h"
+#include "../mmu/fastpath.h"
 
 struct insn;
 typedef void (*insn_fn)(struct cpu *c, const struct insn *i);
@@ -71,6 +73,10 @@ struct core {
 	uint32_t fetch_phys;       /* physical page base */
 	uint64_t fetch_gen;        /* mmu_generation() when translated */
 	int fetch_cpl;
+	int fetch_mode;            /* code_mode() as of the last fetch_slow();
+				      a change of CS.D or CR0.PE clears fetch_valid
+				      (cpu_code_changed), cpu_set_eflags refreshes
+				      it when EFLAGS.VM changes */
 
 	/* the exception being raised */
 	int exc_vec, exc_has_err;
@@ -80,12 +86,30 @@ struct core {
 	int in_run;                /* inside cpu_run(): c->jmp is valid */
 	int delivering;            /* an interrupt/trap delivery from the run loop is under way */
 	int irq_shadow;            /* an interrupt was just delivered: run one insn */
+	int attn;                  /* the run loop must look at the boundary
+				      conditions (see core_attn) */
 	struct dentry *dcache;
 	struct insn scratch;       /* instructions that straddle pages are not cached */
 	uint64_t dc_hits, dc_misses;
 };
 
 static inline struct core *core_of(const struct cpu *c) { return (struct core *)c->core; }
+
+/* Tell the run loop to evaluate the instruction-boundary conditions (stop
+ * request, NMI, HLT, STI/MOV SS shadow, IRQ shadow, INTR with IF) before
+ * the next instruction. Whoever sets one of those calls this; the loop
+ * clears it again once none holds and the INTR line is low, so the common
+ * case costs one test per instruction instead of six. */
+static inline void core_attn(struct cpu *c) { core_of(c)->attn = 1; }
+
+/* Forget the code page translation; fetch_insn's shortcut compares the
+ * page alone, so an impossible page number stands for "none". */
+#define FETCH_NO_PAGE 0xFFFFFFFFu
+static inline void fetch_invalidate(struct core *k)
+{
+	k->fetch_valid = 0;
+	k->fetch_lin_page = FETCH_NO_PAGE;
+}
 
 static inline uint32_t size_mask(int size)
 {
@@ -149,11 +173,14 @@ static inline const struct insn *fetch_insn(struct cpu *c)
 	struct core *k = core_of(c);
 	const struct seg_cache *cs = &c->s.seg[S_CS];
 	uint32_t eip = c->s.eip, lin = cs->base + eip;
-	if (__builtin_expect(k->fetch_valid && (lin >> PAGE_SHIFT) == k->fetch_lin_page &&
-			     k->fetch_cpl == c->cpl && k->fetch_gen == mmu_generation(c->mmu), 1)) {
+	/* One compare per condition of the shortcut (fetch_lin_page is
+	 * FETCH_NO_PAGE while no translation is held); the code mode is the one
+	 * fetch_slow() recorded, since every mode change drops or refreshes it. */
+	if (__builtin_expect((lin >> PAGE_SHIFT) == k->fetch_lin_page &&
+			     k->fetch_cpl == c->cpl && k->fetch_gen == mmu_generation_fast(c->mmu), 1)) {
 		uint32_t pa = k->fetch_phys | (lin & (PAGE_SIZE - 1));
 		const struct dentry *e = &k->dcache[pa & (DCACHE_SIZE - 1)];
-		if (e->tag == pa && e->mode == code_mode(c)) {
+		if (e->tag == pa && e->mode == k->fetch_mode) {
 			uint32_t last = eip + e->i.len - 1u;
 			if (__builtin_expect(last <= cs->limit && last >= eip, 1))
 				return &e->i;
@@ -166,6 +193,127 @@ static inline const struct insn *fetch_insn(struct cpu *c)
 uint32_t cpu_read_rmw(struct cpu *c, int sreg, uint32_t off, int size);
 /* Linear address of [off, off+size) in sreg after the limit/type checks. */
 uint32_t seg_check(struct cpu *c, int sreg, uint32_t off, int size, int write);
+
+/* ---- mem.c: segmented access, inline fast path.
+ *
+ * seg_lin() is the segment check of SDM vol. 3, 5.3-5.4 (present, type for
+ * the access kind, expand-up/-down limit) returning the linear address; a
+ * present, writable (or, for reads, any data) expand-up segment skips the
+ * type tests with one compare of the cached access byte. mem_read/_rmw/
+ * _write then try the MMU's inline fast path (mmu/fastpath.h) and fall back
+ * to the *_miss functions in mem.c, so the common case is a few compares,
+ * an add and the host load or store, with no call. */
+_Noreturn void seg_fault(struct cpu *c, int sreg);
+uint32_t mem_read_miss(struct cpu *c, uint32_t lin, int size, int user);
+uint32_t mem_read_rmw_miss(struct cpu *c, uint32_t lin, int size, int user);
+void mem_write_miss(struct cpu *c, uint32_t lin, int size, int user, uint32_t val);
+
+#define SEG_AB_MASK_W  0x9E00u  /* P, S and type bits 3:1 of the access byte */
+#define SEG_AB_DATA_RW 0x9200u  /* present read/write expand-up data */
+#define SEG_AB_MASK_R  0x9C00u  /* P, S and type bits 3:2 */
+#define SEG_AB_DATA    0x9000u  /* present expand-up data, any R/W */
+
+static inline uint32_t seg_lin(struct cpu *c, int sreg, uint32_t off, int size, int write)
+{
+	const struct seg_cache *s = &c->s.seg[sreg];
+	uint32_t last = off + (uint32_t)size - 1;
+
+	if (__builtin_expect((c->s.cr0 & CR0_PE) && !(c->s.eflags & FL_VM), 1)) {
+		uint32_t fl = s->flags;
+		if (__builtin_expect(write ? (fl & SEG_AB_MASK_W) == SEG_AB_DATA_RW
+					   : (fl & SEG_AB_MASK_R) == SEG_AB_DATA, 1))
+			goto limit;
+		uint32_t type = SEGF_TYPE(fl);
+		if (!(fl & SEGF_P))
+			seg_fault(c, sreg);
+		if (write) {
+			/* Code segments and read-only data cannot be written. */
+			if ((type & 0xA) != 0x2)
+				seg_fault(c, sreg);
+		} else if ((type & 0xA) == 8) {
+			seg_fault(c, sreg);           /* execute-only code */
+		}
+		if (__builtin_expect((type & 0xC) == 4, 0)) {
+			/* Expand-down data: valid offsets limit+1 .. 64K-1 or 4G-1. */
+			uint32_t upper = (fl & SEGF_DB) ? 0xFFFFFFFFu : 0xFFFFu;
+			if (off <= s->limit || last > upper || last < off)
+				seg_fault(c, sreg);
+			return s->base + off;
+		}
+	}
+limit:
+	if (last > s->limit || last < off)
+		seg_fault(c, sreg);
+	return s->base + off;
+}
+
+static inline uint32_t load_host(const uint8_t *p, int size)
+{
+	uint32_t v;
+	if (size == 4) {
+		memcpy(&v, p, 4);
+	} else if (size == 2) {
+		uint16_t w;
+		memcpy(&w, p, 2);
+		v = w;
+	} else {
+		v = *p;
+	}
+	return v;
+}
+
+static inline void store_host(uint8_t *p, int size, uint32_t val)
+{
+	if (size == 4) {
+		memcpy(p, &val, 4);
+	} else if (size == 2) {
+		uint16_t w = (uint16_t)val;
+		memcpy(p, &w, 2);
+	} else {
+		*p = (uint8_t)val;
+	}
+}
+
+/* As cpu_read(). */
+static inline uint32_t mem_read(struct cpu *c, int sreg, uint32_t off, int size)
+{
+	uint32_t lin = seg_lin(c, sreg, off, size, 0);
+	int user = c->cpl == 3;
+	struct mmu_fast_entry *e = mmu_fast_lookup(c->mmu, 0, user, lin, size);
+	if (__builtin_expect(e != NULL, 1)) {
+		++*e->hits;
+		return load_host((const uint8_t *)((uintptr_t)lin + e->addend), size);
+	}
+	return mem_read_miss(c, lin, size, user);
+}
+
+/* As cpu_read_rmw(): the read half of a read-modify-write, checked and
+ * translated as a write (a read-only segment faults before any read). */
+static inline uint32_t mem_read_rmw(struct cpu *c, int sreg, uint32_t off, int size)
+{
+	uint32_t lin = seg_lin(c, sreg, off, size, 1);
+	int user = c->cpl == 3;
+	struct mmu_fast_entry *e = mmu_fast_lookup(c->mmu, 1, user, lin, size);
+	if (__builtin_expect(e != NULL, 1)) {
+		++*e->hits;
+		return load_host((const uint8_t *)((uintptr_t)lin + e->addend), size);
+	}
+	return mem_read_rmw_miss(c, lin, size, user);
+}
+
+/* As cpu_write(). */
+static inline void mem_write(struct cpu *c, int sreg, uint32_t off, int size, uint32_t val)
+{
+	uint32_t lin = seg_lin(c, sreg, off, size, 1);
+	int user = c->cpl == 3;
+	struct mmu_fast_entry *e = mmu_fast_lookup(c->mmu, 1, user, lin, size);
+	if (__builtin_expect(e != NULL, 1)) {
+		++*e->hits;
+		store_host((uint8_t *)((uintptr_t)lin + e->addend), size, val);
+		return;
+	}
+	mem_write_miss(c, lin, size, user, val);
+}
 
 /* ---- stack helpers (stack.c) */
 int stack32(const struct cpu *c);
@@ -217,14 +365,14 @@ static inline uint32_t rm_read(struct cpu *c, const struct insn *i, int size)
 {
 	if (i->mod == 3)
 		return reg_read(c, i->rm, size);
-	return cpu_read(c, i->seg, insn_ea(c, i), size);
+	return mem_read(c, i->seg, insn_ea(c, i), size);
 }
 static inline void rm_write(struct cpu *c, const struct insn *i, int size, uint32_t v)
 {
 	if (i->mod == 3)
 		reg_write(c, i->rm, size, v);
 	else
-		cpu_write(c, i->seg, insn_ea(c, i), size, v);
+		mem_write(c, i->seg, insn_ea(c, i), size, v);
 }
 
 /* Operand size of an instruction whose opcode bit 0 selects byte/full. */

@@ -92,7 +92,8 @@ void cpu_reset(struct cpu *c)
 	k->lf_op = LF_NONE;
 	k->no_db_trap = 0;
 	k->irq_shadow = 0;
-	k->fetch_valid = 0;
+	k->attn = 1;
+	fetch_invalidate(k);
 	mmu_reset(c->mmu);
 	mmu_set_cr0(c->mmu, s->cr0);
 	mmu_set_cr3(c->mmu, 0);
@@ -117,9 +118,10 @@ void cpu_set_state(struct cpu *c, const struct cpu_state *in)
 	c->s = *in;
 	c->s.eflags |= 2;
 	k->lf_op = LF_NONE;
-	k->fetch_valid = 0;
+	fetch_invalidate(k);
 	k->no_db_trap = 0;
 	k->irq_shadow = 0;
+	k->attn = 1;
 	c->inhibit_irq = 0;
 	if (!(in->cr0 & CR0_PE))
 		c->cpl = 0;

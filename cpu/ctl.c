@@ -62,11 +62,11 @@ void op_call_far(struct cpu *c, const struct insn *i)
 static void far_operand(struct cpu *c, const struct insn *i, uint16_t *sel, uint32_t *off)
 {
 	uint32_t ea = insn_ea(c, i);
-	*off = cpu_read(c, i->seg, ea, i->osz);
+	*off = mem_read(c, i->seg, ea, i->osz);
 	uint32_t so = ea + i->osz;
 	if (i->asz == 2)
 		so &= 0xFFFF;
-	*sel = (uint16_t)cpu_read(c, i->seg, so, 2);
+	*sel = (uint16_t)mem_read(c, i->seg, so, 2);
 }
 
 void op_jmp_far_m(struct cpu *c, const struct insn *i)
@@ -132,7 +132,12 @@ void op_jcxz(struct cpu *c, const struct insn *i)
 		jump_near(c, c->s.eip + i->imm, i->osz);
 }
 
-void op_hlt(struct cpu *c, const struct insn *i) { (void)i; sys_hlt(c); }
+void op_hlt(struct cpu *c, const struct insn *i)
+{
+	(void)i;
+	sys_hlt(c);
+	core_attn(c);   /* s.halted may now be set */
+}
 
 /* BOUND r, m: #BR unless lower <= r <= upper (signed, operand size). */
 void op_bound(struct cpu *c, const struct insn *i)
@@ -140,11 +145,11 @@ void op_bound(struct cpu *c, const struct insn *i)
 	uint32_t ea = insn_ea(c, i);
 	int n = i->osz;
 	int32_t idx = (int32_t)sext(reg_read(c, i->reg, n), n);
-	int32_t lo = (int32_t)sext(cpu_read(c, i->seg, ea, n), n);
+	int32_t lo = (int32_t)sext(mem_read(c, i->seg, ea, n), n);
 	uint32_t hi_off = ea + (uint32_t)n;
 	if (i->asz == 2)
 		hi_off &= 0xFFFF;
-	int32_t hi = (int32_t)sext(cpu_read(c, i->seg, hi_off, n), n);
+	int32_t hi = (int32_t)sext(mem_read(c, i->seg, hi_off, n), n);
 	if (idx < lo || idx > hi)
 		cpu_raise(c, EX_BR, 0, 0);
 }

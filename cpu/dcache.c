@@ -60,26 +60,26 @@ void dcache_flush(struct cpu *c)
 	struct core *k = core_of(c);
 	for (uint32_t n = 0; n < DCACHE_SIZE; n++)
 		k->dcache[n].mode = 0;
-	k->fetch_valid = 0;
+	fetch_invalidate(k);
 }
 
 void cpu_code_changed(struct cpu *c)
 {
 	/* Cached decodes are keyed by physical address and code size, so they
 	 * survive mode changes; only the code page translation is dropped. */
-	core_of(c)->fetch_valid = 0;
+	fetch_invalidate(core_of(c));
 }
 
 static void fetch_translate(struct cpu *c, uint32_t lin)
 {
 	struct core *k = core_of(c);
 	uint32_t pa;
-	k->fetch_valid = 0;
+	fetch_invalidate(k);
 	if (mmu_translate(c->mmu, lin, MMU_FETCH, c->cpl == 3, &pa))
 		cpu_raise_pf(c);
 	k->fetch_lin_page = lin >> PAGE_SHIFT;
 	k->fetch_phys = pa & ~(PAGE_SIZE - 1);
-	k->fetch_gen = mmu_generation(c->mmu);
+	k->fetch_gen = mmu_generation_fast(c->mmu);
 	k->fetch_cpl = c->cpl;
 	k->fetch_valid = 1;
 }
@@ -151,10 +151,11 @@ const struct insn *fetch_slow(struct cpu *c)
 	if (eip > cs->limit)
 		cpu_raise(c, EX_GP, 1, 0);
 	if (!k->fetch_valid || (lin >> PAGE_SHIFT) != k->fetch_lin_page ||
-	    k->fetch_gen != mmu_generation(c->mmu) || k->fetch_cpl != c->cpl)
+	    k->fetch_gen != mmu_generation_fast(c->mmu) || k->fetch_cpl != c->cpl)
 		fetch_translate(c, lin);
+	k->fetch_mode = code_mode(c);   /* for fetch_insn's shortcut */
 	uint32_t pa = k->fetch_phys | (lin & (PAGE_SIZE - 1));
-	int mode = code_mode(c);
+	int mode = k->fetch_mode;
 	struct dentry *e = &k->dcache[pa & (DCACHE_SIZE - 1)];
 	if (e->tag == pa && e->mode == mode) {
 		uint32_t last = eip + e->i.len - 1u;

@@ -30,7 +30,12 @@ _Noreturn void cpu_raise_pf(struct cpu *c)
 	cpu_raise(c, EX_PF, 1, f->error_code);
 }
 
-void cpu_set_intr(struct cpu *c, int level) { c->intr_line = level != 0; }
+void cpu_set_intr(struct cpu *c, int level)
+{
+	c->intr_line = level != 0;
+	if (level)
+		core_attn(c);
+}
 
 void cpu_set_intr_ack(struct cpu *c, int (*ack)(void *opaque), void *opaque)
 {
@@ -38,8 +43,17 @@ void cpu_set_intr_ack(struct cpu *c, int (*ack)(void *opaque), void *opaque)
 	c->intr_ack_opaque = opaque;
 }
 
-void cpu_set_nmi(struct cpu *c) { c->nmi_pending = 1; }
-void cpu_request_stop(struct cpu *c) { c->stop_requested = 1; }
+void cpu_set_nmi(struct cpu *c)
+{
+	c->nmi_pending = 1;
+	core_attn(c);
+}
+
+void cpu_request_stop(struct cpu *c)
+{
+	c->stop_requested = 1;
+	core_attn(c);
+}
 
 /* Work at an instruction boundary when something is pending. Returns a
  * stop reason, or -1 to go on executing. */
@@ -72,6 +86,7 @@ static int boundary(struct cpu *c)
 		cpu_deliver_external(c, EX_NMI, INTR_NMI);
 		k->delivering = 0;
 		k->irq_shadow = 1;
+		k->attn = 1;
 		return c->shutdown ? CPU_STOP_SHUTDOWN : -1;
 	}
 	if (c->intr_line && (c->s.eflags & FL_IF)) {
@@ -84,6 +99,7 @@ static int boundary(struct cpu *c)
 			cpu_deliver_external(c, vec & 0xFF, INTR_EXTERNAL);
 			k->delivering = 0;
 			k->irq_shadow = 1;
+			k->attn = 1;
 			return c->shutdown ? CPU_STOP_SHUTDOWN : -1;
 		}
 	}
@@ -112,13 +128,19 @@ static __attribute__((noinline)) enum cpu_stop run_loop(struct cpu *c, uint64_t 
 	for (;;) {
 		if (__builtin_expect(c->insns >= end, 0))
 			return c->s.halted ? CPU_STOP_HLT : CPU_STOP_LIMIT;
-		if (__builtin_expect(c->stop_requested | c->nmi_pending | c->s.halted | c->inhibit_irq |
-				     k->irq_shadow | (c->intr_line && (c->s.eflags & FL_IF)), 0)) {
-			int r = boundary(c);
-			if (r >= 0)
-				return (enum cpu_stop)r;
-			if (c->insns >= end)
-				continue;
+		if (__builtin_expect(k->attn, 0)) {
+			if (c->stop_requested | c->nmi_pending | c->s.halted | c->inhibit_irq |
+			    k->irq_shadow | (c->intr_line && (c->s.eflags & FL_IF))) {
+				int r = boundary(c);
+				if (r >= 0)
+					return (enum cpu_stop)r;
+				if (c->insns >= end)
+					continue;
+			} else if (!c->intr_line) {
+				/* Nothing pending and no line that IF could
+				 * unmask: back to the one-test fast case. */
+				k->attn = 0;
+			}
 		}
 		c->insn_eip = c->s.eip;
 		c->insn_cs = c->s.seg[S_CS].sel;
@@ -144,6 +166,7 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t max_insns)
 	if (c->shutdown)
 		return CPU_STOP_SHUTDOWN;
 	k->in_run = 1;
+	k->attn = 1;   /* state may have been changed from outside since the last run */
 	if (setjmp(c->jmp)) {
 		/* An exception from an instruction, or from a delivery. The
 		 * system half applies the double-fault rules across nested
@@ -154,6 +177,7 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t max_insns)
 		k->delivering = 0;
 		c->exc_depth = 0;
 		c->first_exc = -1;
+		k->attn = 1;
 		if (c->shutdown) {
 			k->in_run = 0;
 			return CPU_STOP_SHUTDOWN;

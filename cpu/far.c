@@ -251,43 +251,17 @@ void cpu_far_ret(struct cpu *c, int opsize, uint16_t imm)
 		far_real(c, cs, eip);
 		return;
 	}
-	if ((cs & ~3u) == 0)
-		cpu_raise(c, EX_GP, 1, 0);
-	desc_fetch(c, cs, EX_GP, 0, &cd, &cd_addr);
+	ret_check_cs(c, cs, &cd, &cd_addr);
 	rpl = cs & 3;
-	if (!desc_is_code(cd) || rpl < c->cpl ||
-	    (desc_is_conforming(cd) ? desc_dpl(cd) > rpl : desc_dpl(cd) != rpl))
-		cpu_raise(c, EX_GP, 1, cs & 0xFFFCu);
-	if (!desc_p(cd))
-		cpu_raise(c, EX_NP, 1, cs & 0xFFFCu);
 
 	if (rpl > c->cpl) {
 		/* Return to an outer level: release the parameters on the inner
 		 * stack, pop the caller's SS:ESP, release them there too. */
-		uint32_t nesp, ss_addr;
-		uint16_t nss;
-		struct desc sd;
 		struct stk outer;
 
 		stk_adjust(&k, imm);
-		stk_check_pop(c, &k, 2u * (uint32_t)size);
-		nesp = stk_pop(c, &k, size);
-		nss = (uint16_t)stk_pop(c, &k, size);
-		if ((nss & ~3u) == 0)
-			cpu_raise(c, EX_GP, 1, 0);
-		desc_fetch(c, nss, EX_GP, 0, &sd, &ss_addr);
-		if ((nss & 3) != rpl || !desc_is_data(sd) || !(desc_type(sd) & DT_W) ||
-		    desc_dpl(sd) != rpl)
-			cpu_raise(c, EX_GP, 1, nss & 0xFFFCu);
-		if (!desc_p(sd))
-			cpu_raise(c, EX_SS, 1, nss & 0xFFFCu);
-		if (eip > desc_limit(cd))
-			cpu_raise(c, EX_GP, 1, 0);
-		desc_set_accessed(c, ss_addr, &sd);
-		seg_load_cs(c, cs, cd, cd_addr, rpl);
-		desc_to_cache(sd, nss, &c->s.seg[S_SS]);
-		desc_to_cache(sd, nss, &outer.ss);
-		outer.esp = (sd.hi & SEGF_DB) ? nesp : ((c->s.gpr[R_ESP] & 0xFFFF0000u) | (nesp & 0xFFFF));
+		outer.esp = ret_to_outer(c, &k, size, cs, cd, cd_addr, eip);
+		outer.ss = c->s.seg[S_SS];
 		stk_adjust(&outer, imm);
 		c->s.gpr[R_ESP] = outer.esp;
 		c->s.eip = eip;
@@ -300,4 +274,56 @@ void cpu_far_ret(struct cpu *c, int opsize, uint16_t imm)
 	stk_commit_esp(c, &k);
 	seg_load_cs(c, cs, cd, cd_addr, c->cpl);
 	c->s.eip = eip;
+}
+
+/* Far RET and IRET in protected mode: fetch and check the return CS (SDM
+ * RET/IRET pseudo-code): null → #GP(0); not code, RPL < CPL, or the DPL
+ * rule for conforming/non-conforming code broken → #GP(sel); not present →
+ * #NP(sel). */
+void ret_check_cs(struct cpu *c, uint16_t cs, struct desc *cd, uint32_t *cd_addr)
+{
+	int rpl = cs & 3;
+
+	if ((cs & ~3u) == 0)
+		cpu_raise(c, EX_GP, 1, 0);
+	desc_fetch(c, cs, EX_GP, 0, cd, cd_addr);
+	if (!desc_is_code(*cd) || rpl < c->cpl ||
+	    (desc_is_conforming(*cd) ? desc_dpl(*cd) > rpl : desc_dpl(*cd) != rpl))
+		cpu_raise(c, EX_GP, 1, cs & 0xFFFCu);
+	if (!desc_p(*cd))
+		cpu_raise(c, EX_NP, 1, cs & 0xFFFCu);
+}
+
+/* Far RET and IRET to an outer level: pop the caller's SS:ESP from the
+ * inner stack k, check SS against the return CS's RPL (#GP(sel), #SS(sel)
+ * when not present) and EIP against the CS limit, then load CS and SS.
+ * Returns the new ESP (only the low 16 bits replaced for a 16-bit SS); the
+ * caller writes it and EIP. */
+uint32_t ret_to_outer(struct cpu *c, struct stk *k, int size, uint16_t cs,
+		      struct desc cd, uint32_t cd_addr, uint32_t eip)
+{
+	int rpl = cs & 3;
+	uint32_t nesp, ss_addr;
+	uint16_t nss;
+	struct desc sd;
+
+	stk_check_pop(c, k, 2u * (uint32_t)size);
+	nesp = stk_pop(c, k, size);
+	nss = (uint16_t)stk_pop(c, k, size);
+	if ((nss & ~3u) == 0)
+		cpu_raise(c, EX_GP, 1, 0);
+	desc_fetch(c, nss, EX_GP, 0, &sd, &ss_addr);
+	if ((nss & 3) != rpl || !desc_is_data(sd) || !(desc_type(sd) & DT_W) ||
+	    desc_dpl(sd) != rpl)
+		cpu_raise(c, EX_GP, 1, nss & 0xFFFCu);
+	if (!desc_p(sd))
+		cpu_raise(c, EX_SS, 1, nss & 0xFFFCu);
+	if (eip > desc_limit(cd))
+		cpu_raise(c, EX_GP, 1, 0);
+	desc_set_accessed(c, ss_addr, &sd);
+	seg_load_cs(c, cs, cd, cd_addr, rpl);
+	desc_to_cache(sd, nss, &c->s.seg[S_SS]);
+	if (sd.hi & SEGF_DB)
+		return nesp;
+	return (c->s.gpr[R_ESP] & 0xFFFF0000u) | (nesp & 0xFFFF);
 }

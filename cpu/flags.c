@@ -91,6 +91,8 @@ void cpu_set_eflags(struct cpu *c, uint32_t val, uint32_t mask)
 	uint32_t f = cpu_get_eflags(c);
 	mask &= eflags_mask(c);
 	c->s.eflags = (f & ~mask) | (val & mask) | 2;
+	if ((f ^ c->s.eflags) & FL_VM)
+		core_of(c)->fetch_mode = code_mode(c);   /* fetch_insn's shortcut compares it */
 }
 
 /* Condition codes 0..15 in Jcc/SETcc/CMOVcc order. */

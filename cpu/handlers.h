@@ -8,8 +8,9 @@ H(alu_rm_r) H(alu_a_imm) H(alu_rm_imm) H(inc_r) H(dec_r) H(inc_rm) H(dec_rm)
 H(test_rm_r) H(test_a_imm) H(test_rm_imm) H(not_rm) H(neg_rm)
 H(mul_rm) H(imul_rm) H(div_rm) H(idiv_rm) H(imul_r_rm) H(imul_r_rm_imm)
 H(xadd) H(cmpxchg) H(cmpxchg8b)
+H(alu_rr32) H(alu_r32_imm)
 /* shift.c: shifts, rotates, double shifts */
-H(shift_rm) H(shld) H(shrd)
+H(shift_rm) H(shld) H(shrd) H(shift_r32)
 /* bcd.c */
 H(daa) H(das) H(aaa) H(aas) H(aam) H(aad)
 /* bitops.c */
@@ -19,7 +20,7 @@ H(clc) H(stc) H(cmc) H(cld) H(std) H(cli) H(sti) H(lahf) H(sahf) H(salc)
 H(setcc) H(cmovcc) H(cbw) H(cwd)
 H(mov_rm_r) H(mov_r_rm) H(mov_rm_sreg) H(mov_sreg_rm) H(lea) H(mov_a_moffs)
 H(mov_moffs_a) H(mov_r_imm) H(mov_rm_imm) H(movzx) H(movsx) H(xchg_r_a)
-H(xchg_rm_r) H(xlat) H(lxs) H(nop) H(ud) H(esc) H(wait)
+H(xchg_rm_r) H(xlat) H(lxs) H(nop) H(ud) H(esc) H(wait) H(mov_rr32)
 /* stack.c */
 H(push_r) H(pop_r) H(push_sreg) H(pop_sreg) H(push_imm) H(pop_rm) H(push_rm)
 H(pusha) H(popa) H(pushf) H(popf) H(enter) H(leave)

@@ -351,43 +351,13 @@ static void iret_prot(struct cpu *c, int opsize)
 		v86_enter_from_iret(c, &k, eip, cs, fl);
 		return;
 	}
-	if ((cs & ~3u) == 0)
-		cpu_raise(c, EX_GP, 1, 0);
-	desc_fetch(c, cs, EX_GP, 0, &cd, &cd_addr);
+	ret_check_cs(c, cs, &cd, &cd_addr);
 	rpl = cs & 3;
-	if (!desc_is_code(cd) || rpl < c->cpl ||
-	    (desc_is_conforming(cd) ? desc_dpl(cd) > rpl : desc_dpl(cd) != rpl))
-		cpu_raise(c, EX_GP, 1, cs & 0xFFFCu);
-	if (!desc_p(cd))
-		cpu_raise(c, EX_NP, 1, cs & 0xFFFCu);
 	mask = iret_mask(c, c->cpl, opsize);
 
 	if (rpl > c->cpl) {
 		/* Return to an outer level: SS:ESP follow on the stack. */
-		uint32_t nesp, ss_addr;
-		uint16_t nss;
-		struct desc sd;
-
-		stk_check_pop(c, &k, 2u * (uint32_t)size);
-		nesp = stk_pop(c, &k, size);
-		nss = (uint16_t)stk_pop(c, &k, size);
-		if ((nss & ~3u) == 0)
-			cpu_raise(c, EX_GP, 1, 0);
-		desc_fetch(c, nss, EX_GP, 0, &sd, &ss_addr);
-		if ((nss & 3) != rpl || !desc_is_data(sd) || !(desc_type(sd) & DT_W) ||
-		    desc_dpl(sd) != rpl)
-			cpu_raise(c, EX_GP, 1, nss & 0xFFFCu);
-		if (!desc_p(sd))
-			cpu_raise(c, EX_SS, 1, nss & 0xFFFCu);
-		if (eip > desc_limit(cd))
-			cpu_raise(c, EX_GP, 1, 0);
-		desc_set_accessed(c, ss_addr, &sd);
-		seg_load_cs(c, cs, cd, cd_addr, rpl);
-		desc_to_cache(sd, nss, &c->s.seg[S_SS]);
-		if (sd.hi & SEGF_DB)
-			c->s.gpr[R_ESP] = nesp;
-		else
-			c->s.gpr[R_ESP] = (c->s.gpr[R_ESP] & 0xFFFF0000u) | (nesp & 0xFFFF);
+		c->s.gpr[R_ESP] = ret_to_outer(c, &k, size, cs, cd, cd_addr, eip);
 		c->s.eip = eip;
 		cpu_set_eflags(c, fl, mask);
 		seg_null_outer(c);

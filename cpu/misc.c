@@ -28,8 +28,10 @@ static void set_if(struct cpu *c, int on)
 		}
 	}
 	if (on) {
-		if (bit == FL_IF && !(c->s.eflags & FL_IF))
+		if (bit == FL_IF && !(c->s.eflags & FL_IF)) {
 			c->inhibit_irq = 1;
+			core_attn(c);
+		}
 		c->s.eflags |= bit;
 	} else {
 		c->s.eflags &= ~bit;
@@ -101,6 +103,15 @@ void op_mov_r_rm(struct cpu *c, const struct insn *i)
 	reg_write(c, i->reg, size, rm_read(c, i, size));
 }
 
+/* 89/8B with two 32-bit registers (chosen by decode_insn). */
+void op_mov_rr32(struct cpu *c, const struct insn *i)
+{
+	if (i->op & 2)
+		c->s.gpr[i->reg] = c->s.gpr[i->rm];
+	else
+		c->s.gpr[i->rm] = c->s.gpr[i->reg];
+}
+
 /* MOV Ew,Sreg: a register destination gets the selector zero-extended to
  * the operand size (as P6 and QEMU); memory always 16 bits. */
 void op_mov_rm_sreg(struct cpu *c, const struct insn *i)
@@ -109,7 +120,7 @@ void op_mov_rm_sreg(struct cpu *c, const struct insn *i)
 	if (i->mod == 3)
 		reg_write(c, i->rm, i->osz, sel);
 	else
-		cpu_write(c, i->seg, insn_ea(c, i), 2, sel);
+		mem_write(c, i->seg, insn_ea(c, i), 2, sel);
 }
 
 /* MOV Sreg,Ew. Loading SS holds off interrupts and the single-step trap
@@ -120,6 +131,7 @@ void op_mov_sreg_rm(struct cpu *c, const struct insn *i)
 	seg_load(c, i->reg, sel);
 	if (i->reg == S_SS) {
 		c->inhibit_irq = 1;
+		core_attn(c);
 		core_of(c)->no_db_trap = 1;
 	}
 }
@@ -132,13 +144,13 @@ void op_lea(struct cpu *c, const struct insn *i)
 void op_mov_a_moffs(struct cpu *c, const struct insn *i)
 {
 	int size = opsz_w(i);
-	reg_write(c, R_EAX, size, cpu_read(c, i->seg, i->disp, size));
+	reg_write(c, R_EAX, size, mem_read(c, i->seg, i->disp, size));
 }
 
 void op_mov_moffs_a(struct cpu *c, const struct insn *i)
 {
 	int size = opsz_w(i);
-	cpu_write(c, i->seg, i->disp, size, reg_read(c, R_EAX, size));
+	mem_write(c, i->seg, i->disp, size, reg_read(c, R_EAX, size));
 }
 
 void op_mov_r_imm(struct cpu *c, const struct insn *i)
@@ -180,8 +192,8 @@ void op_xchg_rm_r(struct cpu *c, const struct insn *i)
 		return;
 	}
 	uint32_t ea = insn_ea(c, i);
-	uint32_t m = cpu_read_rmw(c, i->seg, ea, size);
-	cpu_write(c, i->seg, ea, size, r);
+	uint32_t m = mem_read_rmw(c, i->seg, ea, size);
+	mem_write(c, i->seg, ea, size, r);
 	reg_write(c, i->reg, size, m);
 }
 
@@ -190,7 +202,7 @@ void op_xlat(struct cpu *c, const struct insn *i)
 	uint32_t off = c->s.gpr[R_EBX] + (c->s.gpr[R_EAX] & 0xFF);
 	if (i->asz == 2)
 		off &= 0xFFFF;
-	reg_write(c, R_EAX, 1, cpu_read(c, i->seg, off, 1));
+	reg_write(c, R_EAX, 1, mem_read(c, i->seg, off, 1));
 }
 
 /* LES LDS (C4 C5), LSS LFS LGS (0F B2 B4 B5): offset then selector. */
@@ -205,11 +217,11 @@ void op_lxs(struct cpu *c, const struct insn *i)
 	default: sreg = S_GS; break;
 	}
 	uint32_t ea = insn_ea(c, i);
-	uint32_t off = cpu_read(c, i->seg, ea, i->osz);
+	uint32_t off = mem_read(c, i->seg, ea, i->osz);
 	uint32_t sel_off = ea + i->osz;
 	if (i->asz == 2)
 		sel_off &= 0xFFFF;
-	uint16_t sel = (uint16_t)cpu_read(c, i->seg, sel_off, 2);
+	uint16_t sel = (uint16_t)mem_read(c, i->seg, sel_off, 2);
 	seg_load(c, sreg, sel);
 	reg_write(c, i->reg, i->osz, off);
 }

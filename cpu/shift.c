@@ -17,7 +17,10 @@ static uint32_t do_shift(struct cpu *c, int op, uint32_t a, unsigned count, int 
 {
 	unsigned bits = (unsigned)size * 8;
 	uint32_t m = size_mask(size), top = sign_bit(size), r, cf;
-	uint32_t f = cpu_get_eflags(c) & FL_ARITH;
+	/* Rotates keep SF, ZF, AF and PF, so they need the current flags;
+	 * shifts set all six from the result alone, so materialising the lazy
+	 * flags for them would be wasted work. */
+	uint32_t f = op < 4 ? cpu_get_eflags(c) & FL_ARITH : 0;
 
 	switch (op) {
 	case 0: {  /* ROL */
@@ -93,13 +96,43 @@ void op_shift_rm(struct cpu *c, const struct insn *i)
 		reg_write(c, i->rm, size, r);
 	} else {
 		uint32_t ea = insn_ea(c, i);
-		uint32_t a = cpu_read_rmw(c, i->seg, ea, size);
+		uint32_t a = mem_read_rmw(c, i->seg, ea, size);
 		if (!count)
 			return;
 		r = do_shift(c, i->reg, a, count, size, &fl);
-		cpu_write(c, i->seg, ea, size, r);
+		mem_write(c, i->seg, ea, size, r);
 	}
 	flags_set_arith(c, fl);
+}
+
+/* SHL/SAL/SHR/SAR of a 32-bit register (C1, D1, D3 with ModRM.reg 4-7 and
+ * mod 3, chosen by decode_insn): do_shift's results without its size
+ * dispatch or the rotate cases; flags as there (AF cleared, OF by the
+ * 1-bit formula at every count). */
+void op_shift_r32(struct cpu *c, const struct insn *i)
+{
+	unsigned count = i->op == 0xD1 ? 1 : ((i->op == 0xD3 ? c->s.gpr[R_ECX] : i->imm) & 0x1F);
+	if (!count)
+		return;
+	uint32_t a = c->s.gpr[i->rm], r, cf, of = 0;
+	switch (i->reg) {
+	case 5:   /* SHR */
+		r = a >> count;
+		cf = (a >> (count - 1)) & 1;
+		of = count == 1 && (a & 0x80000000u);
+		break;
+	case 7:   /* SAR */
+		r = (uint32_t)((int32_t)a >> count);
+		cf = (uint32_t)((int32_t)a >> (count - 1)) & 1;
+		break;
+	default:  /* SHL, SAL; count <= 31 here */
+		r = a << count;
+		cf = (a >> (32 - count)) & 1;
+		of = (r >> 31) ^ cf;
+		break;
+	}
+	c->s.gpr[i->rm] = r;
+	flags_set_arith(c, flags_szp(r, 4) | (cf ? FL_CF : 0) | (of ? FL_OF : 0));
 }
 
 /* SHLD/SHRD: 16-bit forms with counts above 16 shift the 48-bit pattern
@@ -113,7 +146,7 @@ static void shiftd(struct cpu *c, const struct insn *i, int right)
 		a = reg_read(c, i->rm, size);
 	} else {
 		ea = insn_ea(c, i);
-		a = cpu_read_rmw(c, i->seg, ea, size);
+		a = mem_read_rmw(c, i->seg, ea, size);
 	}
 	if (!count)
 		return;
@@ -151,7 +184,7 @@ static void shiftd(struct cpu *c, const struct insn *i, int right)
 	if (i->mod == 3)
 		reg_write(c, i->rm, size, r);
 	else
-		cpu_write(c, i->seg, ea, size, r);
+		mem_write(c, i->seg, ea, size, r);
 	flags_set_arith(c, f);
 }
 

@@ -25,13 +25,13 @@ void sp_add(struct cpu *c, uint32_t delta)
 
 void push(struct cpu *c, uint32_t val, int size)
 {
-	cpu_write(c, S_SS, sp_at(c, (uint32_t)-size), size, val);
+	mem_write(c, S_SS, sp_at(c, (uint32_t)-size), size, val);
 	sp_add(c, (uint32_t)-size);
 }
 
 uint32_t stack_peek(struct cpu *c, uint32_t delta, int size)
 {
-	return cpu_read(c, S_SS, sp_at(c, delta), size);
+	return mem_read(c, S_SS, sp_at(c, delta), size);
 }
 
 uint32_t pop(struct cpu *c, int size)
@@ -75,6 +75,7 @@ void op_pop_sreg(struct cpu *c, const struct insn *i)
 	sp_add(c, i->osz);
 	if (s == S_SS) {
 		c->inhibit_irq = 1;
+		core_attn(c);
 		core_of(c)->no_db_trap = 1;
 	}
 }
@@ -94,7 +95,7 @@ void op_pop_rm(struct cpu *c, const struct insn *i)
 	sp_add(c, i->osz);
 	uint32_t ea = insn_ea(c, i);
 	c->s.gpr[R_ESP] = old;
-	cpu_write(c, i->seg, ea, i->osz, v);
+	mem_write(c, i->seg, ea, i->osz, v);
 	sp_add(c, i->osz);
 }
 
@@ -106,7 +107,7 @@ void op_pusha(struct cpu *c, const struct insn *i)
 	uint32_t sp = c->s.gpr[R_ESP];
 	for (int r = 0; r < 8; r++) {
 		uint32_t v = r == R_ESP ? sp : c->s.gpr[r];
-		cpu_write(c, S_SS, sp_at(c, (uint32_t)(-(r + 1) * n)), n, v & size_mask(n));
+		mem_write(c, S_SS, sp_at(c, (uint32_t)(-(r + 1) * n)), n, v & size_mask(n));
 	}
 	sp_add(c, (uint32_t)(-8 * n));
 }
@@ -181,17 +182,17 @@ void op_enter(struct cpu *c, const struct insn *i)
 	uint32_t sp = c->s.gpr[R_ESP], bp = c->s.gpr[R_EBP];
 
 	sp -= (uint32_t)n;
-	cpu_write(c, S_SS, sp & smask, n, bp & size_mask(n));
+	mem_write(c, S_SS, sp & smask, n, bp & size_mask(n));
 	uint32_t frame = sp & smask;
 	if (level > 0) {
 		for (unsigned l = 1; l < level; l++) {
 			bp -= (uint32_t)n;
-			uint32_t v = cpu_read(c, S_SS, bp & smask, n);
+			uint32_t v = mem_read(c, S_SS, bp & smask, n);
 			sp -= (uint32_t)n;
-			cpu_write(c, S_SS, sp & smask, n, v);
+			mem_write(c, S_SS, sp & smask, n, v);
 		}
 		sp -= (uint32_t)n;
-		cpu_write(c, S_SS, sp & smask, n, frame);
+		mem_write(c, S_SS, sp & smask, n, frame);
 	}
 	sp -= i->imm & 0xFFFF;
 	if (n == 2)
@@ -209,7 +210,7 @@ void op_leave(struct cpu *c, const struct insn *i)
 {
 	int s32 = stack32(c);
 	uint32_t bp = s32 ? c->s.gpr[R_EBP] : c->s.gpr[R_EBP] & 0xFFFF;
-	uint32_t v = cpu_read(c, S_SS, bp, i->osz);
+	uint32_t v = mem_read(c, S_SS, bp, i->osz);
 	if (s32)
 		c->s.gpr[R_ESP] = bp + (uint32_t)i->osz;
 	else

@@ -57,8 +57,8 @@ void op_movs(struct cpu *c, const struct insn *i)
 	if (i->rep && count_reg(c, i) == 0)
 		return;
 	do {
-		uint32_t v = cpu_read(c, i->seg, idx(c, i, R_ESI), size);
-		cpu_write(c, S_ES, idx(c, i, R_EDI), size, v);
+		uint32_t v = mem_read(c, i->seg, idx(c, i, R_ESI), size);
+		mem_write(c, S_ES, idx(c, i, R_EDI), size, v);
 		idx_step(c, i, R_ESI, size);
 		idx_step(c, i, R_EDI, size);
 	} while (i->rep && rep_next(c, i, &done));
@@ -72,7 +72,7 @@ void op_stos(struct cpu *c, const struct insn *i)
 		return;
 	uint32_t v = reg_read(c, R_EAX, size);
 	do {
-		cpu_write(c, S_ES, idx(c, i, R_EDI), size, v);
+		mem_write(c, S_ES, idx(c, i, R_EDI), size, v);
 		idx_step(c, i, R_EDI, size);
 	} while (i->rep && rep_next(c, i, &done));
 }
@@ -84,7 +84,7 @@ void op_lods(struct cpu *c, const struct insn *i)
 	if (i->rep && count_reg(c, i) == 0)
 		return;
 	do {
-		reg_write(c, R_EAX, size, cpu_read(c, i->seg, idx(c, i, R_ESI), size));
+		reg_write(c, R_EAX, size, mem_read(c, i->seg, idx(c, i, R_ESI), size));
 		idx_step(c, i, R_ESI, size);
 	} while (i->rep && rep_next(c, i, &done));
 }
@@ -103,8 +103,8 @@ void op_cmps(struct cpu *c, const struct insn *i)
 	if (i->rep && count_reg(c, i) == 0)
 		return;
 	do {
-		uint32_t a = cpu_read(c, i->seg, idx(c, i, R_ESI), size);
-		uint32_t b = cpu_read(c, S_ES, idx(c, i, R_EDI), size);
+		uint32_t a = mem_read(c, i->seg, idx(c, i, R_ESI), size);
+		uint32_t b = mem_read(c, S_ES, idx(c, i, R_EDI), size);
 		idx_step(c, i, R_ESI, size);
 		idx_step(c, i, R_EDI, size);
 		lf_set(c, LF_SUB, size, a, b, (a - b) & size_mask(size));
@@ -119,7 +119,7 @@ void op_scas(struct cpu *c, const struct insn *i)
 		return;
 	uint32_t a = reg_read(c, R_EAX, size);
 	do {
-		uint32_t b = cpu_read(c, S_ES, idx(c, i, R_EDI), size);
+		uint32_t b = mem_read(c, S_ES, idx(c, i, R_EDI), size);
 		idx_step(c, i, R_EDI, size);
 		lf_set(c, LF_SUB, size, a, b, (a - b) & size_mask(size));
 	} while (i->rep && rep_cond(c, i, &done));
@@ -137,7 +137,7 @@ void op_ins(struct cpu *c, const struct insn *i)
 		/* Check the destination before the port read has side effects. */
 		seg_check(c, S_ES, idx(c, i, R_EDI), size, 1);
 		uint32_t v = bus_in(c->bus, port, size);
-		cpu_write(c, S_ES, idx(c, i, R_EDI), size, v);
+		mem_write(c, S_ES, idx(c, i, R_EDI), size, v);
 		idx_step(c, i, R_EDI, size);
 	} while (i->rep && rep_next(c, i, &done));
 }
@@ -151,7 +151,7 @@ void op_outs(struct cpu *c, const struct insn *i)
 		return;
 	cpu_io_check(c, port, size);
 	do {
-		uint32_t v = cpu_read(c, i->seg, idx(c, i, R_ESI), size);
+		uint32_t v = mem_read(c, i->seg, idx(c, i, R_ESI), size);
 		bus_out(c->bus, port, size, v);
 		idx_step(c, i, R_ESI, size);
 	} while (i->rep && rep_next(c, i, &done));

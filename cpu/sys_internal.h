@@ -152,6 +152,12 @@ void task_gate(struct cpu *c, struct desc gate, enum task_reason why, uint32_t n
 
 /* IRET from CPL 0 to virtual-8086 mode: the remaining frame (ESP, SS, ES,
  * DS, FS, GS) is popped from k; EIP, CS and EFLAGS were popped already. */
+/* Far RET / IRET helpers (far.c): check the return CS; pop and load the
+ * outer SS:ESP. */
+void ret_check_cs(struct cpu *c, uint16_t cs, struct desc *cd, uint32_t *cd_addr);
+uint32_t ret_to_outer(struct cpu *c, struct stk *k, int size, uint16_t cs,
+		      struct desc cd, uint32_t cd_addr, uint32_t eip);
+
 void v86_enter_from_iret(struct cpu *c, struct stk *k, uint32_t eip, uint16_t cs,
 			 uint32_t eflags);
 /* Load ES/CS/SS/DS/FS/GS as v86 (real-style) segments: base sel<<4, limit

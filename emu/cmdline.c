@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "errmsg.h"
 #include "cmdline.h"
 #include "log.h"
 
@@ -57,17 +58,6 @@ void cmdline_print_log_help(FILE *f)
 		fprintf(f, "%-13s %s\n", c->name, c->help);
 }
 
-static int fail(char *err, int errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int fail(char *err, int errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, (size_t)errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 int cmdline_parse_size(const char *s, uint64_t *out)
 {
@@ -143,7 +133,7 @@ static int parse_initrd(struct emu_options *o, const char *s, char *err, int err
 	for (const char *p = s;; p++) {
 		if (*p == ',' && p[1] == ',') {
 			if (n + 1 >= sizeof(buf))
-				return fail(err, errlen, "-initrd: module string too long");
+				return errmsg(err, errlen, "-initrd: module string too long");
 			buf[n++] = ',';
 			p++;
 			continue;
@@ -154,16 +144,16 @@ static int parse_initrd(struct emu_options *o, const char *s, char *err, int err
 
 			buf[n] = 0;
 			if (n == 0)
-				return fail(err, errlen, "-initrd: empty module name in '%s'", s);
+				return errmsg(err, errlen, "-initrd: empty module name in '%s'", s);
 			if (o->nmodules == MAX_MODULES)
-				return fail(err, errlen, "-initrd: more than %d modules", MAX_MODULES);
+				return errmsg(err, errlen, "-initrd: more than %d modules", MAX_MODULES);
 			m = &o->modules[o->nmodules++];
 			strcpy(m->cmdline, buf);
 			plen = strcspn(buf, " ");
 			if (copy_str(m->path, sizeof(m->path), buf, plen))
-				return fail(err, errlen, "-initrd: path too long");
+				return errmsg(err, errlen, "-initrd: path too long");
 			if (!readable(m->path))
-				return fail(err, errlen, "-initrd: cannot read '%s': %s", m->path,
+				return errmsg(err, errlen, "-initrd: cannot read '%s': %s", m->path,
 					    strerror(errno));
 			n = 0;
 			if (*p == 0)
@@ -171,7 +161,7 @@ static int parse_initrd(struct emu_options *o, const char *s, char *err, int err
 			continue;
 		}
 		if (n + 1 >= sizeof(buf))
-			return fail(err, errlen, "-initrd: module string too long");
+			return errmsg(err, errlen, "-initrd: module string too long");
 		buf[n++] = *p;
 	}
 	return 0;
@@ -235,7 +225,7 @@ static int parse_port(const char *opt, const char *spec, const char *key, uint16
 	if (r == 0)
 		return 0;
 	if (r < 0 || parse_u64(v, &n) || n > 0xFFFF)
-		return fail(err, errlen, "%s: invalid %s '%s'", opt, key, r < 0 ? "?" : v);
+		return errmsg(err, errlen, "%s: invalid %s '%s'", opt, key, r < 0 ? "?" : v);
 	*port = (uint16_t)n;
 	return 0;
 }
@@ -250,7 +240,7 @@ static int parse_device(struct emu_options *o, const char *spec, char *err, int 
 		uint16_t size = 4;
 
 		if (bad)
-			return fail(err, errlen, "-device: isa-debug-exit: unknown property '%s'", bad);
+			return errmsg(err, errlen, "-device: isa-debug-exit: unknown property '%s'", bad);
 		o->debug_exit = 1;
 		o->debug_exit_port = 0x501;   /* QEMU's default iobase */
 		o->debug_exit_size = 2;
@@ -260,7 +250,7 @@ static int parse_device(struct emu_options *o, const char *spec, char *err, int 
 		if (parse_port("-device", spec, "iosize", &size, err, errlen))
 			return -1;
 		if (size != 1 && size != 2 && size != 4)
-			return fail(err, errlen, "-device: isa-debug-exit: invalid iosize %u", size);
+			return errmsg(err, errlen, "-device: isa-debug-exit: invalid iosize %u", size);
 		o->debug_exit_size = size;
 		return 0;
 	}
@@ -270,17 +260,17 @@ static int parse_device(struct emu_options *o, const char *spec, char *err, int 
 		int r;
 
 		if (bad)
-			return fail(err, errlen, "-device: isa-debugcon: unknown property '%s'", bad);
+			return errmsg(err, errlen, "-device: isa-debugcon: unknown property '%s'", bad);
 		o->debugcon = 1;
 		o->debugcon_port = 0xE9;
 		if (parse_port("-device", spec, "iobase", &o->debugcon_port, err, errlen))
 			return -1;
 		r = opt_get(spec, "chardev", o->debugcon_chardev, sizeof(o->debugcon_chardev));
 		if (r <= 0)
-			return fail(err, errlen, "-device: isa-debugcon needs chardev=ID");
+			return errmsg(err, errlen, "-device: isa-debugcon needs chardev=ID");
 		return 0;
 	}
-	return fail(err, errlen, "-device: unknown device '%.*s'", (int)(kind < 60 ? kind : 60), spec);
+	return errmsg(err, errlen, "-device: unknown device '%.*s'", (int)(kind < 60 ? kind : 60), spec);
 }
 
 static int parse_chardev(struct emu_options *o, const char *spec, char *err, int errlen)
@@ -302,20 +292,20 @@ static int parse_chardev(struct emu_options *o, const char *spec, char *err, int
 		c.kind = CHR_NONE;
 		bad = opt_unknown_key(spec, id_keys);
 	} else {
-		return fail(err, errlen, "-chardev: unknown backend '%.*s'",
+		return errmsg(err, errlen, "-chardev: unknown backend '%.*s'",
 			    (int)(kind < 60 ? kind : 60), spec);
 	}
 	if (bad)
-		return fail(err, errlen, "-chardev: unknown property '%s'", bad);
+		return errmsg(err, errlen, "-chardev: unknown property '%s'", bad);
 	if (opt_get(spec, "id", c.id, sizeof(c.id)) <= 0 || !c.id[0])
-		return fail(err, errlen, "-chardev: missing id=");
+		return errmsg(err, errlen, "-chardev: missing id=");
 	if (c.kind == CHR_FILE &&
 	    (opt_get(spec, "path", c.path, sizeof(c.path)) <= 0 || !c.path[0]))
-		return fail(err, errlen, "-chardev: file backend needs path=");
+		return errmsg(err, errlen, "-chardev: file backend needs path=");
 	if (cmdline_chardev(o, c.id))
-		return fail(err, errlen, "-chardev: duplicate id '%s'", c.id);
+		return errmsg(err, errlen, "-chardev: duplicate id '%s'", c.id);
 	if (o->nchardevs == MAX_CHARDEVS)
-		return fail(err, errlen, "-chardev: too many chardevs");
+		return errmsg(err, errlen, "-chardev: too many chardevs");
 	o->chardevs[o->nchardevs++] = c;
 	return 0;
 }
@@ -348,7 +338,7 @@ static int parse_log(struct emu_options *o, const char *list, char *err, int err
 		if (!found && n == 6 && strncmp(p, "in_asm", 6) == 0)
 			found = 1;   /* accepted for QEMU scripts; nothing is logged yet */
 		if (!found)
-			return fail(err, errlen, "-d: unknown log item '%.*s' (try -d help)",
+			return errmsg(err, errlen, "-d: unknown log item '%.*s' (try -d help)",
 				    (int)(n < 60 ? n : 60), p);
 		p += n;
 		if (*p == ',')
@@ -368,9 +358,9 @@ static int parse_serial(struct emu_options *o, const char *s, char *err, int err
 	else if (strncmp(s, "file:", 5) == 0 && s[5]) {
 		o->serial.kind = CHR_FILE;
 		if (copy_str(o->serial.path, sizeof(o->serial.path), s + 5, strlen(s + 5)))
-			return fail(err, errlen, "-serial: path too long");
+			return errmsg(err, errlen, "-serial: path too long");
 	} else
-		return fail(err, errlen, "-serial: unsupported backend '%s'", s);
+		return errmsg(err, errlen, "-serial: unsupported backend '%s'", s);
 	return 0;
 }
 
@@ -415,11 +405,11 @@ int cmdline_parse(int argc, char **argv, struct emu_options *o, int has_display,
 			o->user_prog = a;
 			for (int j = i + 1; j < argc; j++) {
 				if (o->user_argc == MAX_USER_ARGS)
-					return fail(err, errlen, "%s: too many program arguments", a);
+					return errmsg(err, errlen, "%s: too many program arguments", a);
 				o->user_args[o->user_argc++] = argv[j];
 			}
 			if (!readable(a))
-				return fail(err, errlen, "cannot read '%s': %s", a, strerror(errno));
+				return errmsg(err, errlen, "cannot read '%s': %s", a, strerror(errno));
 			break;
 		}
 		name = a + 1;
@@ -430,13 +420,13 @@ int cmdline_parse(int argc, char **argv, struct emu_options *o, int has_display,
 				takes = 1;
 		if (takes) {
 			if (i + 1 >= argc)
-				return fail(err, errlen, "%s: missing argument", a);
+				return errmsg(err, errlen, "%s: missing argument", a);
 			val = argv[++i];
 		}
 
 		if (!strcmp(name, "kernel")) {
 			if (!readable(val))
-				return fail(err, errlen, "-kernel: cannot read '%s': %s", val,
+				return errmsg(err, errlen, "-kernel: cannot read '%s': %s", val,
 					    strerror(errno));
 			o->kernel = val;
 		} else if (!strcmp(name, "append")) {
@@ -448,21 +438,21 @@ int cmdline_parse(int argc, char **argv, struct emu_options *o, int has_display,
 			uint64_t sz;
 
 			if (cmdline_parse_size(val, &sz))
-				return fail(err, errlen, "-m: invalid size '%s'", val);
+				return errmsg(err, errlen, "-m: invalid size '%s'", val);
 			sz = (sz + PAGE_ROUND) & ~(uint64_t)PAGE_ROUND;
 			if (sz < MB_MIN_RAM)
-				return fail(err, errlen, "-m: '%s' is below the minimum of 2M", val);
+				return errmsg(err, errlen, "-m: '%s' is below the minimum of 2M", val);
 			if (sz > MB_MAX_RAM)
-				return fail(err, errlen, "-m: '%s' is above the maximum of 3G", val);
+				return errmsg(err, errlen, "-m: '%s' is above the maximum of 3G", val);
 			o->ram_size = (uint32_t)sz;
 		} else if (!strcmp(name, "bios")) {
 			if (!readable(val))
-				return fail(err, errlen, "-bios: cannot read '%s': %s", val,
+				return errmsg(err, errlen, "-bios: cannot read '%s': %s", val,
 					    strerror(errno));
 			o->bios = val;
 		} else if (!strcmp(name, "cpu")) {
 			if (parse_cpu(val, &o->cpu))
-				return fail(err, errlen, "-cpu: unknown model '%s' (386, 486, pentium, p6)",
+				return errmsg(err, errlen, "-cpu: unknown model '%s' (386, 486, pentium, p6)",
 					    val);
 		} else if (!strcmp(name, "serial")) {
 			if (parse_serial(o, val, err, errlen))
@@ -475,7 +465,7 @@ int cmdline_parse(int argc, char **argv, struct emu_options *o, int has_display,
 			else if (n == 3 && !strncmp(val, "sdl", 3))
 				o->display = DISPLAY_SDL;
 			else
-				return fail(err, errlen, "-display: unsupported display '%s'", val);
+				return errmsg(err, errlen, "-display: unsupported display '%s'", val);
 		} else if (!strcmp(name, "nographic")) {
 			o->display = DISPLAY_NONE;
 		} else if (!strcmp(name, "nodefaults")) {
@@ -497,7 +487,7 @@ int cmdline_parse(int argc, char **argv, struct emu_options *o, int has_display,
 				return -1;
 		} else if (!strcmp(name, "monitor")) {
 			if (strcmp(val, "stdio") && strcmp(val, "none"))
-				return fail(err, errlen, "-monitor: unsupported backend '%s'", val);
+				return errmsg(err, errlen, "-monitor: unsupported backend '%s'", val);
 			o->monitor_stdio = !strcmp(val, "stdio");
 		} else if (!strcmp(name, "timeout")) {
 			char *end;
@@ -506,11 +496,11 @@ int cmdline_parse(int argc, char **argv, struct emu_options *o, int has_display,
 			errno = 0;
 			t = strtod(val, &end);
 			if (errno || end == val || *end || !(t > 0) || t > 1e9)
-				return fail(err, errlen, "--timeout: invalid number of seconds '%s'", val);
+				return errmsg(err, errlen, "--timeout: invalid number of seconds '%s'", val);
 			o->timeout = t;
 		} else if (!strcmp(name, "max-insns")) {
 			if (parse_u64(val, &o->max_insns) || o->max_insns == 0)
-				return fail(err, errlen, "--max-insns: invalid count '%s'", val);
+				return errmsg(err, errlen, "--max-insns: invalid count '%s'", val);
 		} else if (!strcmp(name, "tlb")) {
 			o->tlb_spec = val;
 		} else if (!strcmp(name, "trace-mm")) {
@@ -524,7 +514,7 @@ int cmdline_parse(int argc, char **argv, struct emu_options *o, int has_display,
 		} else if (!strcmp(name, "version")) {
 			o->want_version = 1;
 		} else {
-			return fail(err, errlen, "%s: unknown option (try --help)", a);
+			return errmsg(err, errlen, "%s: unknown option (try --help)", a);
 		}
 	}
 
@@ -533,20 +523,20 @@ int cmdline_parse(int argc, char **argv, struct emu_options *o, int has_display,
 	if (o->nodefaults && !o->serial_given)
 		o->serial.kind = CHR_NONE;
 	if (o->debugcon && !cmdline_chardev(o, o->debugcon_chardev))
-		return fail(err, errlen, "-device: isa-debugcon: no chardev with id '%s'",
+		return errmsg(err, errlen, "-device: isa-debugcon: no chardev with id '%s'",
 			    o->debugcon_chardev);
 	if (o->screenshot && o->display != DISPLAY_SDL)
-		return fail(err, errlen, "--screenshot: needs -display sdl");
+		return errmsg(err, errlen, "--screenshot: needs -display sdl");
 	if (o->start_paused && !o->monitor_stdio)
-		return fail(err, errlen, "-S: starting paused needs -monitor stdio");
+		return errmsg(err, errlen, "-S: starting paused needs -monitor stdio");
 	if (o->kernel && o->bios)
-		return fail(err, errlen, "-kernel and -bios cannot be used together");
+		return errmsg(err, errlen, "-kernel and -bios cannot be used together");
 	if (o->user_prog && (o->kernel || o->bios))
-		return fail(err, errlen, "%s: a program runs on the bundled kernel; drop -kernel/-bios",
+		return errmsg(err, errlen, "%s: a program runs on the bundled kernel; drop -kernel/-bios",
 			    o->user_prog);
 	/* Without -kernel the bundled kernel boots, so -append/-initrd apply to
 	 * it; with -bios or -nodefaults there is no kernel to take them. */
 	if ((o->append || o->nmodules) && !o->kernel && (o->bios || o->nodefaults))
-		return fail(err, errlen, "%s: needs -kernel", o->append ? "-append" : "-initrd");
+		return errmsg(err, errlen, "%s: needs -kernel", o->append ? "-append" : "-initrd");
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "errmsg.h"
 #include "bootrom.h"
 #include "log.h"
 #include "machine.h"
@@ -21,17 +22,6 @@
 #include "monitor.h"
 #include "trace_mm.h"
 
-static int fail(char *err, int errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int fail(char *err, int errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, (size_t)errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 uint64_t machine_now(const struct machine *m)
 {
@@ -172,7 +162,7 @@ static int open_chardevs(struct machine *m, char *err, int errlen)
 	struct chardev_opt e9 = { .kind = CHR_NONE };
 
 	if (chardev_open(&m->serial_chr, &o->serial))
-		return fail(err, errlen, "-serial: cannot open '%s': %s", o->serial.path,
+		return errmsg(err, errlen, "-serial: cannot open '%s': %s", o->serial.path,
 			    strerror(errno));
 	/* The default 0xE9 console writes to stdout, unless COM1 already does
 	 * (the ROM prints its messages on both) or -nodefaults. */
@@ -186,7 +176,7 @@ static int open_chardevs(struct machine *m, char *err, int errlen)
 		const struct chardev_opt *c = cmdline_chardev(o, o->debugcon_chardev);
 
 		if (chardev_open(&m->debugcon_chr, c))
-			return fail(err, errlen, "-chardev %s: cannot open '%s': %s", c->id, c->path,
+			return errmsg(err, errlen, "-chardev %s: cannot open '%s': %s", c->id, c->path,
 				    strerror(errno));
 		m->debugcon_chr.in_fd = -1;
 	}
@@ -240,17 +230,17 @@ static int load_rom(struct machine *m, char *err, int errlen)
 		int r;
 
 		if (!img)
-			return fail(err, errlen, "-bios: cannot read '%s': %s", m->opt.bios,
+			return errmsg(err, errlen, "-bios: cannot read '%s': %s", m->opt.bios,
 				    strerror(errno));
 		r = bus_load_rom(m->bus, img, len);
 		free(img);
 		if (r)
-			return fail(err, errlen, "-bios: '%s' is %zu bytes; need 65536 or 131072",
+			return errmsg(err, errlen, "-bios: '%s' is %zu bytes; need 65536 or 131072",
 				    m->opt.bios, len);
 		return 0;
 	}
 	if (bus_load_rom(m->bus, bootrom_image, bootrom_image_size))
-		return fail(err, errlen, "internal error: built-in ROM rejected");
+		return errmsg(err, errlen, "internal error: built-in ROM rejected");
 	return 0;
 }
 
@@ -260,7 +250,7 @@ struct machine *machine_create(const struct emu_options *o, char *err, int errle
 	struct mmu_config cfg;
 
 	if (!m) {
-		fail(err, errlen, "out of memory");
+		errmsg(err, errlen, "out of memory");
 		return NULL;
 	}
 	m->opt = *o;
@@ -270,13 +260,13 @@ struct machine *machine_create(const struct emu_options *o, char *err, int errle
 		char e[200];
 
 		if (mmu_config_parse_tlb(&cfg, o->tlb_spec, e, sizeof(e))) {
-			fail(err, errlen, "%s%s", strncmp(e, "--tlb", 5) ? "--tlb: " : "", e);
+			errmsg(err, errlen, "%s%s", strncmp(e, "--tlb", 5) ? "--tlb: " : "", e);
 			goto bad;
 		}
 	}
 	m->bus = bus_create(o->ram_size);
 	if (!m->bus) {
-		fail(err, errlen, "-m: cannot allocate %u MiB of guest RAM", o->ram_size >> 20);
+		errmsg(err, errlen, "-m: cannot allocate %u MiB of guest RAM", o->ram_size >> 20);
 		goto bad;
 	}
 	if (open_chardevs(m, err, errlen))
@@ -288,14 +278,14 @@ struct machine *machine_create(const struct emu_options *o, char *err, int errle
 	if (o->trace_mm) {
 		m->trace_mm = trace_mm_open(o->trace_mm);
 		if (!m->trace_mm) {
-			fail(err, errlen, "--trace-mm: cannot open '%s': %s", o->trace_mm,
+			errmsg(err, errlen, "--trace-mm: cannot open '%s': %s", o->trace_mm,
 			     strerror(errno));
 			goto bad;
 		}
 	}
 	m->mmchan = mmchan_create(m->bus, on_mm_event, m);
 	if (!m->mmchan) {
-		fail(err, errlen, "out of memory");
+		errmsg(err, errlen, "out of memory");
 		goto bad;
 	}
 	if (load_rom(m, err, errlen))
@@ -306,18 +296,18 @@ struct machine *machine_create(const struct emu_options *o, char *err, int errle
 
 		if (multiboot_load(&gm, o->kernel, o->append, o->modules, o->nmodules, &m->boot,
 				   e, sizeof(e))) {
-			fail(err, errlen, "-kernel: %s", e);
+			errmsg(err, errlen, "-kernel: %s", e);
 			goto bad;
 		}
 	}
 	m->mmu = mmu_create(m->bus, &cfg);
 	if (!m->mmu) {
-		fail(err, errlen, "cannot create the MMU");
+		errmsg(err, errlen, "cannot create the MMU");
 		goto bad;
 	}
 	m->cpu = cpu_create((enum cpu_model)o->cpu, m->bus, m->mmu);
 	if (!m->cpu) {
-		fail(err, errlen, "cannot create the CPU");
+		errmsg(err, errlen, "cannot create the CPU");
 		goto bad;
 	}
 	cpu_set_intr_ack(m->cpu, intr_ack, m);

@@ -17,19 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "errmsg.h"
 #include "multiboot.h"
 
-static int fail(char *err, int errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int fail(char *err, int errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, (size_t)errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 uint8_t *read_file(const char *path, size_t *len)
 {
@@ -168,38 +158,38 @@ static int load_elf(const struct guest_mem *m, const char *name, const uint8_t *
 	struct info_buf *ib = NULL;
 
 	if (len < 4 || memcmp(img, ELFMAG, SELFMAG) != 0)
-		return fail(err, errlen, "%s: not an ELF file", name);
+		return errmsg(err, errlen, "%s: not an ELF file", name);
 	if (len < sizeof(Elf32_Ehdr))
-		return fail(err, errlen, "%s: truncated ELF header", name);
+		return errmsg(err, errlen, "%s: truncated ELF header", name);
 	if (img[EI_CLASS] != ELFCLASS32)
-		return fail(err, errlen, "%s: not a 32-bit ELF (class %d); need ELF32 i386",
+		return errmsg(err, errlen, "%s: not a 32-bit ELF (class %d); need ELF32 i386",
 			    name, img[EI_CLASS]);
 	if (img[EI_DATA] != ELFDATA2LSB)
-		return fail(err, errlen, "%s: not a little-endian ELF", name);
+		return errmsg(err, errlen, "%s: not a little-endian ELF", name);
 	elf_version(EV_CURRENT);
 	e = elf_memory((char *)(uintptr_t)img, len);
 	if (!e || elf_kind(e) != ELF_K_ELF || !gelf_getehdr(e, &eh)) {
-		fail(err, errlen, "%s: bad ELF header (%s)", name, elf_errmsg(-1));
+		errmsg(err, errlen, "%s: bad ELF header (%s)", name, elf_errmsg(-1));
 		goto out;
 	}
 	if (eh.e_machine != EM_386) {
-		fail(err, errlen, "%s: wrong machine %u; need EM_386 (i386)", name, eh.e_machine);
+		errmsg(err, errlen, "%s: wrong machine %u; need EM_386 (i386)", name, eh.e_machine);
 		goto out;
 	}
 	if (eh.e_type != ET_EXEC) {
-		fail(err, errlen, "%s: not an executable (ELF type %u)", name, eh.e_type);
+		errmsg(err, errlen, "%s: not an executable (ELF type %u)", name, eh.e_type);
 		goto out;
 	}
 	if (eh.e_phoff > len || (uint64_t)eh.e_phoff + (uint64_t)eh.e_phnum * eh.e_phentsize > len) {
-		fail(err, errlen, "%s: truncated program headers", name);
+		errmsg(err, errlen, "%s: truncated program headers", name);
 		goto out;
 	}
 	switch (find_header(img, len, &mbflags)) {
 	case -1:
-		fail(err, errlen, "%s: no Multiboot header in the first 8 KiB", name);
+		errmsg(err, errlen, "%s: no Multiboot header in the first 8 KiB", name);
 		goto out;
 	case -2:
-		fail(err, errlen, "%s: bad Multiboot header checksum", name);
+		errmsg(err, errlen, "%s: bad Multiboot header checksum", name);
 		goto out;
 	}
 	/* Flag bits (page alignment, memory info, video mode, a.out kludge
@@ -207,7 +197,7 @@ static int load_elf(const struct guest_mem *m, const char *name, const uint8_t *
 	 * memory information: modules are page-aligned anyway. */
 	(void)mbflags;
 	if (elf_getphdrnum(e, &phnum)) {
-		fail(err, errlen, "%s: bad program headers (%s)", name, elf_errmsg(-1));
+		errmsg(err, errlen, "%s: bad program headers (%s)", name, elf_errmsg(-1));
 		goto out;
 	}
 	entry = (uint32_t)eh.e_entry;
@@ -216,19 +206,19 @@ static int load_elf(const struct guest_mem *m, const char *name, const uint8_t *
 		const char *why;
 
 		if (!gelf_getphdr(e, (int)i, &ph)) {
-			fail(err, errlen, "%s: bad program header %zu", name, i);
+			errmsg(err, errlen, "%s: bad program header %zu", name, i);
 			goto out;
 		}
 		if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
 			continue;
 		if (ph.p_filesz > ph.p_memsz || ph.p_offset > len || ph.p_filesz > len - ph.p_offset) {
-			fail(err, errlen, "%s: truncated segment %zu (offset 0x%llx, %llu bytes)", name, i,
+			errmsg(err, errlen, "%s: truncated segment %zu (offset 0x%llx, %llu bytes)", name, i,
 			     (unsigned long long)ph.p_offset, (unsigned long long)ph.p_filesz);
 			goto out;
 		}
 		why = bad_range(m, ph.p_paddr, ph.p_memsz);
 		if (why) {
-			fail(err, errlen, "%s: segment %zu at 0x%llx-0x%llx is %s", name, i,
+			errmsg(err, errlen, "%s: segment %zu at 0x%llx-0x%llx is %s", name, i,
 			     (unsigned long long)ph.p_paddr,
 			     (unsigned long long)(ph.p_paddr + ph.p_memsz - 1), why);
 			goto out;
@@ -244,7 +234,7 @@ static int load_elf(const struct guest_mem *m, const char *name, const uint8_t *
 		}
 	}
 	if (hi == 0) {
-		fail(err, errlen, "%s: no loadable segment", name);
+		errmsg(err, errlen, "%s: no loadable segment", name);
 		goto out;
 	}
 	/* Modules: page-aligned after the kernel. */
@@ -254,7 +244,7 @@ static int load_elf(const struct guest_mem *m, const char *name, const uint8_t *
 		for (int k = 0; k < nmods; k++) {
 			mi[k].start = (uint32_t)at;
 			if (at + mi[k].len > MB_USABLE_END(m->ram_size)) {
-				fail(err, errlen, "%s: module does not fit in RAM (%zu bytes at 0x%llx)",
+				errmsg(err, errlen, "%s: module does not fit in RAM (%zu bytes at 0x%llx)",
 				     mods[k].path, mi[k].len, (unsigned long long)at);
 				goto out;
 			}
@@ -265,7 +255,7 @@ static int load_elf(const struct guest_mem *m, const char *name, const uint8_t *
 	/* Boot information, built in a host buffer first. */
 	ib = calloc(1, sizeof(*ib));
 	if (!ib) {
-		fail(err, errlen, "%s: out of memory", name);
+		errmsg(err, errlen, "%s: out of memory", name);
 		goto out;
 	}
 	{
@@ -277,7 +267,7 @@ static int load_elf(const struct guest_mem *m, const char *name, const uint8_t *
 		ib->used = sizeof(info);   /* the info structure comes first */
 		cmdline = malloc(cll);
 		if (!cmdline) {
-			fail(err, errlen, "%s: out of memory", name);
+			errmsg(err, errlen, "%s: out of memory", name);
 			goto out;
 		}
 		/* GRUB and QEMU pass the kernel path first. */
@@ -309,7 +299,7 @@ static int load_elf(const struct guest_mem *m, const char *name, const uint8_t *
 		mmap_entry(mm + 24 * nmm++, 0xFFFC0000ull, 0x40000, 2);
 		mmap_a = info_put(ib, mm, 24 * nmm, 4);
 		if (!cl || !name_a || (nmods && !mods_a) || !mmap_a) {
-			fail(err, errlen, "%s: command line and module strings too long", name);
+			errmsg(err, errlen, "%s: command line and module strings too long", name);
 			goto out;
 		}
 		put32(info + 0, MBI_MEMORY | MBI_BOOTDEV | MBI_CMDLINE | MBI_MODS | MBI_MMAP |
@@ -371,11 +361,11 @@ int multiboot_load_image(const struct guest_mem *m, const char *name,
 
 	memset(mi, 0, sizeof(mi));
 	if (nmods > MAX_MODULES)
-		return fail(err, errlen, "too many modules");
+		return errmsg(err, errlen, "too many modules");
 	for (k = 0; k < nmods; k++) {
 		mi[k].data = read_file(mods[k].path, &mi[k].len);
 		if (!mi[k].data) {
-			fail(err, errlen, "%s: cannot read module: %s", mods[k].path, strerror(errno));
+			errmsg(err, errlen, "%s: cannot read module: %s", mods[k].path, strerror(errno));
 			goto out;
 		}
 	}
@@ -395,7 +385,7 @@ int multiboot_load(const struct guest_mem *m, const char *kernel, const char *ap
 	int r;
 
 	if (!img)
-		return fail(err, errlen, "%s: cannot read: %s", kernel, strerror(errno));
+		return errmsg(err, errlen, "%s: cannot read: %s", kernel, strerror(errno));
 	r = multiboot_load_image(m, kernel, img, len, append, mods, nmods, out, err, errlen);
 	free(img);
 	return r;

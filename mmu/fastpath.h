@@ -39,10 +39,19 @@ struct mmu_fast_entry {
 	void *owner;         /* the architectural entry (NULL: paging off) */
 };
 
-/* The fast tables are the first member of struct mmu. */
+/* The fast tables are the first member of struct mmu. The flush
+ * generation lives here too, so that the CPU's per-instruction check of it
+ * is a load rather than a call. */
 struct mmu_fast {
 	struct mmu_fast_entry t[2][2][MMU_FAST_SIZE]; /* [write][user][page & mask] */
+	uint64_t gen;        /* what mmu_generation() returns */
 };
+
+/* As mmu_generation(), inline. */
+static inline uint64_t mmu_generation_fast(const struct mmu *m)
+{
+	return ((const struct mmu_fast *)(const void *)m)->gen;
+}
 
 static inline struct mmu_fast_entry *mmu_fast_lookup(struct mmu *m, int write, int user,
 						     uint32_t lin, int size)

@@ -150,7 +150,7 @@ void mmu_reset(struct mmu *m)
 	for (int id = 0; id < TLB_COUNT; id++)
 		if (m->tlb[id].sets)
 			m->tlb[id].flushes[FLUSH_RESET]++;
-	m->gen++;
+	m->fast.gen++;
 }
 
 const struct mmu_config *mmu_config(const struct mmu *m)
@@ -197,7 +197,7 @@ void mmu_flush(struct mmu *m, enum tlb_flush_cause cause)
 
 uint64_t mmu_generation(const struct mmu *m)
 {
-	return m->gen;
+	return m->fast.gen;
 }
 
 const struct mmu_fault *mmu_fault(const struct mmu *m)

@@ -87,7 +87,6 @@ struct mmu {
 	struct tlb tlb[TLB_COUNT];
 	uint32_t fill_ptr386;  /* the 386 rule's 2-bit fill pointer */
 	uint32_t rng;          /* TLB_RANDOM state (xorshift32) */
-	uint64_t gen;
 	struct mmu_fault fault;
 	int fast_on;           /* fast entries may be installed now */
 	uint64_t dummy_hits;   /* hit sink for paging-off fast entries */

@@ -44,7 +44,7 @@ void tlb_drop(struct mmu *m, struct tlb *t, int set, int way)
 	t->s[set].retired_hits += e->hits;
 	e->hits = 0;
 	e->valid = 0;
-	m->gen++;
+	m->fast.gen++;
 }
 
 /* Put the walk's translation of lin into (set, way), which the caller has
@@ -87,7 +87,7 @@ void tlb_flush_all(struct mmu *m, enum tlb_flush_cause cause, int keep_global)
 		if (mmu_wants(m, MMU_EV_FLUSH))
 			mmu_emit(m, MMU_EV_FLUSH, id, -1, -1, 0, 0, 0, cause);
 	}
-	m->gen++;
+	m->fast.gen++;
 }
 
 /* Everything that translates lin: its 4 KiB entry, and every large entry
@@ -119,5 +119,5 @@ void tlb_invalidate_lin(struct mmu *m, uint32_t lin, int counted)
 					tlb_drop(m, t, s, w);
 			}
 	}
-	m->gen++;
+	m->fast.gen++;
 }

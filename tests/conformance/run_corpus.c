@@ -1,8 +1,8 @@
 /* run_corpus.c - run the conformance corpus (tests/conformance/data) against
  * mmulab's CPU and report per-group pass/fail counts.
  *
- * Usage: run_corpus [--data DIR] [--known FILE] [--model p6] [--group G]
- *                   [--key OPCODE] [--show N] [--limit N] [-v]
+ * Usage: run_corpus [--data DIR] [--known FILE] [--model p6] [--group G] [--env E]
+ *                   [--key OPCODE] [--id N] [--show N] [--limit N] [--crash-at ID] [-v]
  *
  * Every case is one instruction recorded on qemu-system-i386 by
  * scripts/conformance/gen.py (format: docs/conformance.md). For each case the
@@ -20,6 +20,8 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -689,6 +691,59 @@ static int run_case(struct machine *mc, const struct tcase *t, struct diff *d)
 	return 0;
 }
 
+/* ---------------------------------------------------------------- crash guard */
+
+/* A CPU that is still being written may crash the host process on some
+ * instruction. The runner must still report per group, so a case runs
+ * under a handler for SIGSEGV, SIGBUS, SIGFPE and SIGILL that jumps back
+ * here: the case counts as failed ("host crash"), the machine is destroyed
+ * (its state cannot be trusted) and a fresh one is built. A crash is a real
+ * bug (the host must never crash, whatever the guest does), so it is loud. */
+static sigjmp_buf crash_jmp;
+static volatile sig_atomic_t in_case;
+static long crash_at = -1;   /* --crash-at ID: simulate a crash (tests this guard) */
+
+static void on_crash(int sig)
+{
+	if (in_case) {
+		in_case = 0;
+		siglongjmp(crash_jmp, sig);
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void install_crash_guard(void)
+{
+	static char altstack[1 << 16];
+	stack_t ss = {.ss_sp = altstack, .ss_size = sizeof(altstack), .ss_flags = 0};
+	sigaltstack(&ss, NULL);
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_crash;
+	sa.sa_flags = SA_ONSTACK;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+	sigaction(SIGFPE, &sa, NULL);
+	sigaction(SIGILL, &sa, NULL);
+}
+
+/* Run one case under the crash guard. Returns 0, or the signal number if
+ * the host crashed while running it. */
+static int run_guarded(struct machine *mc, const struct tcase *t, struct diff *d)
+{
+	int sig = sigsetjmp(crash_jmp, 1);
+	if (sig)
+		return sig;
+	in_case = 1;
+	if (crash_at >= 0 && strtol(t->id, NULL, 10) == crash_at)
+		raise(SIGSEGV);
+	run_case(mc, t, d);
+	in_case = 0;
+	return 0;
+}
+
 /* ---------------------------------------------------------------- reports */
 
 static struct group_stat *group_of(const char *name)
@@ -767,7 +822,8 @@ static int cmp_names(const void *a, const void *b)
 static void usage(void)
 {
 	fprintf(stderr, "usage: run_corpus [--data DIR] [--known FILE] [--model NAME] [--group G]\n"
-		"                  [--key OPCODE] [--env NAME] [--id N] [--show N] [--limit N] [-v]\n");
+		"                  [--key OPCODE] [--env NAME] [--id N] [--show N] [--limit N]\n"
+		"                  [--crash-at ID] [-v]\n");
 }
 
 int main(int argc, char **argv)
@@ -805,6 +861,8 @@ int main(int argc, char **argv)
 			show_max = atoi(v);
 		else if (!strcmp(a, "--limit"))
 			limit = atol(v);
+		else if (!strcmp(a, "--crash-at"))
+			crash_at = atol(v);
 		else if (!strcmp(a, "--model")) {
 			if (cpu_model_parse(v, &model)) {
 				fprintf(stderr, "unknown model %s\n", v);
@@ -841,14 +899,15 @@ int main(int argc, char **argv)
 	}
 	qsort(names, (size_t)nnames, sizeof(names[0]), cmp_names);
 
-	struct machine mc;
+	static struct machine mc;
+	install_crash_guard();
 	if (machine_init(&mc, model)) {
 		fprintf(stderr, "cannot create the machine\n");
 		return 2;
 	}
 	char *line = malloc(LINE_MAX_BYTES);
 	static struct tcase t;
-	long passed = 0, failed = 0, known_failed = 0, malformed = 0;
+	long passed = 0, failed = 0, known_failed = 0, malformed = 0, crashes = 0;
 	for (int fi = 0; fi < nnames && limit != 0; fi++) {
 		char path[4096];
 		snprintf(path, sizeof(path), "%s/%s", data, names[fi]);
@@ -890,8 +949,21 @@ int main(int argc, char **argv)
 				continue;
 			if (limit > 0)
 				limit--;
-			struct diff d = {{0}, 0, 0};
-			run_case(&mc, &t, &d);
+			static struct diff d;
+			memset(&d, 0, sizeof(d));
+			int sig = run_guarded(&mc, &t, &d);
+			if (sig) {
+				diff_add(&d, "  host crash: signal %d while running this case (machine rebuilt)\n",
+					 sig);
+				fprintf(stderr, "run_corpus: signal %d in case %s [%s %s]\n", sig, t.id,
+					t.group, t.key);
+				/* Replace the machine: its state is not trusted. */
+				machine_fini(&mc);
+				if (++crashes > 100 || machine_init(&mc, model)) {
+					fprintf(stderr, "run_corpus: too many host crashes, giving up\n");
+					return 1;
+				}
+			}
 			struct group_stat *g = group_of(t.group);
 			struct key_stat *k = key_of(t.group, t.key);
 			if (!d.count) {
@@ -947,6 +1019,8 @@ int main(int argc, char **argv)
 			       known[i].what);
 	if (malformed)
 		printf("warning: %ld malformed case lines\n", malformed);
+	if (crashes)
+		printf("warning: the host crashed in %ld cases (counted as failed)\n", crashes);
 	printf("%ld known failures (listed in the known-failures file), %ld unexpected\n",
 	       known_failed, failed - known_failed);
 	printf("%ld passed, %ld failed\n", passed, failed);
@@ -954,5 +1028,5 @@ int main(int argc, char **argv)
 		free(names[i]);
 	free(line);
 	machine_fini(&mc);
-	return (failed - known_failed) || malformed || passed + failed == 0 ? 1 : 0;
+	return (failed - known_failed) || malformed || crashes || passed + failed == 0 ? 1 : 0;
 }
