@@ -103,6 +103,10 @@ void start_kernel(void)
 		printk(KERN_NOTICE "oops_test: writing to unmapped address 0xdead0000\n");
 		*(volatile u32 *)0xdead0000 = 0;
 	}
+	if (cmdline_has("mm_trace_demo")) {
+		int r = mm_trace_demo();
+		machine_power_off(r ? EXIT_SELFTEST_FAILED : EXIT_OK);
+	}
 	if (cmdline_has("mm_selftest")) {
 		int r = mm_selftest();
 		machine_power_off(r ? EXIT_SELFTEST_FAILED : EXIT_OK);

@@ -61,4 +61,5 @@ int mm_check_all(void);
 
 /* mm/selftest.c */
 int mm_selftest(void);
+int mm_trace_demo(void);		/* mm/trace_demo.c: the --trace-mm golden script */
 #endif
