@@ -316,7 +316,8 @@ static inline void mem_write(struct cpu *c, int sreg, uint32_t off, int size, ui
 }
 
 /* ---- stack helpers (stack.c) */
-int stack32(const struct cpu *c);
+/* The stack address size is SS's B bit (inline: every PUSH and POP asks). */
+static inline int stack32(const struct cpu *c) { return (c->s.seg[S_SS].flags & SEGF_DB) != 0; }
 void push(struct cpu *c, uint32_t val, int size);
 uint32_t pop(struct cpu *c, int size);
 /* Read the stack at SP + delta without moving SP. */

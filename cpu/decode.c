@@ -40,13 +40,21 @@ static uint32_t get32(const uint8_t *p)
 static const uint8_t ea16_base[8] = { R_EBX, R_EBX, R_EBP, R_EBP, EA_NONE, EA_NONE, R_EBP, R_EBX };
 static const uint8_t ea16_index[8] = { R_ESI, R_EDI, R_ESI, R_EDI, R_ESI, R_EDI, EA_NONE, EA_NONE };
 
-/* Handlers for the commonest forms with two 32-bit registers or a 32-bit
- * register and an immediate: same semantics as the generic handler the
- * table names, less dispatch on operand size and kind at run time. Only
- * called for valid one-byte opcodes with mod 3 and a 32-bit operand size. */
+/* Handlers for the commonest forms with two 32-bit registers, a 32-bit
+ * register and an immediate, or a 32-bit MOV to or from memory: same
+ * semantics as the generic handler the table names, less dispatch on
+ * operand size and kind at run time. Only called for valid one-byte opcodes
+ * with a ModRM byte and a 32-bit operand size. */
 static void specialise(struct insn *i)
 {
 	uint8_t op = i->op;
+	if (i->mod != 3) {
+		if (op == 0x89)
+			i->fn = op_mov_m_r32;
+		else if (op == 0x8B)
+			i->fn = op_mov_r32_m;
+		return;
+	}
 	if (op < 0x40 && ((op & 7) == 1 || (op & 7) == 3))
 		i->fn = op_alu_rr32;
 	else if (op == 0x81 || op == 0x83)
@@ -236,7 +244,7 @@ opcode:
 		i->ud = 1;
 	if (i->ud)
 		i->fn = op_ud;
-	else if (!twobyte && i->mod == 3 && i->osz == 4 && (f & D_M))
+	else if (!twobyte && i->osz == 4 && (f & D_M))
 		specialise(i);
 	return pos;
 }

@@ -21,6 +21,7 @@ H(setcc) H(cmovcc) H(cbw) H(cwd)
 H(mov_rm_r) H(mov_r_rm) H(mov_rm_sreg) H(mov_sreg_rm) H(lea) H(mov_a_moffs)
 H(mov_moffs_a) H(mov_r_imm) H(mov_rm_imm) H(movzx) H(movsx) H(xchg_r_a)
 H(xchg_rm_r) H(xlat) H(lxs) H(nop) H(ud) H(esc) H(wait) H(mov_rr32)
+H(mov_m_r32) H(mov_r32_m)
 /* stack.c */
 H(push_r) H(pop_r) H(push_sreg) H(pop_sreg) H(push_imm) H(pop_rm) H(push_rm)
 H(pusha) H(popa) H(pushf) H(popf) H(enter) H(leave)

@@ -64,30 +64,34 @@ void cpu_write(struct cpu *c, int sreg, uint32_t off, int size, uint32_t val)
 	mem_write(c, sreg, off, size, val);
 }
 
+/* The linear accessors of the system half (descriptor tables, TSS, stack
+ * frames of interrupt delivery) go through the MMU's inline fast path too:
+ * mmu_*_fast() are exactly mmu_read()/mmu_write() (fastpath.h), only
+ * cheaper when the page is in the fast tables. */
 uint32_t cpu_read_lin_sys(struct cpu *c, uint32_t lin, int size)
 {
 	uint32_t v;
-	if (mmu_read(c->mmu, lin, size, 0, &v))
+	if (mmu_read_fast(c->mmu, lin, size, 0, &v))
 		cpu_raise_pf(c);
 	return v;
 }
 
 void cpu_write_lin_sys(struct cpu *c, uint32_t lin, int size, uint32_t val)
 {
-	if (mmu_write(c->mmu, lin, size, 0, val))
+	if (mmu_write_fast(c->mmu, lin, size, 0, val))
 		cpu_raise_pf(c);
 }
 
 uint32_t cpu_read_lin(struct cpu *c, uint32_t lin, int size, int user)
 {
 	uint32_t v;
-	if (mmu_read(c->mmu, lin, size, user, &v))
+	if (mmu_read_fast(c->mmu, lin, size, user, &v))
 		cpu_raise_pf(c);
 	return v;
 }
 
 void cpu_write_lin(struct cpu *c, uint32_t lin, int size, int user, uint32_t val)
 {
-	if (mmu_write(c->mmu, lin, size, user, val))
+	if (mmu_write_fast(c->mmu, lin, size, user, val))
 		cpu_raise_pf(c);
 }

@@ -103,6 +103,18 @@ void op_mov_r_rm(struct cpu *c, const struct insn *i)
 	reg_write(c, i->reg, size, rm_read(c, i, size));
 }
 
+/* 89/8B with a 32-bit register and a memory operand (chosen by
+ * decode_insn): op_mov_rm_r/op_mov_r_rm without the size dispatch. */
+void op_mov_m_r32(struct cpu *c, const struct insn *i)
+{
+	mem_write(c, i->seg, insn_ea(c, i), 4, c->s.gpr[i->reg]);
+}
+
+void op_mov_r32_m(struct cpu *c, const struct insn *i)
+{
+	c->s.gpr[i->reg] = mem_read(c, i->seg, insn_ea(c, i), 4);
+}
+
 /* 89/8B with two 32-bit registers (chosen by decode_insn). */
 void op_mov_rr32(struct cpu *c, const struct insn *i)
 {

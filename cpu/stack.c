@@ -6,8 +6,6 @@
  */
 #include "core.h"
 
-int stack32(const struct cpu *c) { return (c->s.seg[S_SS].flags & SEGF_DB) != 0; }
-
 /* SP-relative address `delta` bytes from the current top of stack. */
 static uint32_t sp_at(const struct cpu *c, uint32_t delta)
 {

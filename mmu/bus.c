@@ -11,6 +11,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "bus.h"
 #include "bus_internal.h"
@@ -41,6 +42,8 @@ struct bus_listener {
 
 struct bus {
 	uint8_t *ram;
+	void *ram_map;             /* the mapping that holds ram (ram_alloc) */
+	size_t ram_map_len;
 	uint32_t ram_size;
 	uint8_t *frame_flags;
 	uint32_t nframes;          /* entries in frame_flags */
@@ -72,6 +75,30 @@ static void notify(struct bus *b, enum bus_change what, uint32_t pfn)
 			b->listeners[i].fn(b->listeners[i].opaque, what, pfn);
 }
 
+/* Guest RAM: an anonymous mapping, so pages are allocated on first touch
+ * (resident memory follows what the guest uses, as with calloc), aligned to
+ * 2 MiB and marked MADV_HUGEPAGE so that the host can back it with
+ * transparent huge pages: a guest that walks many pages (TLB-miss
+ * workloads) would otherwise take a host TLB miss on nearly every access.
+ * ram_map holds the mapping as made, for munmap. */
+#define RAM_ALIGN (2u << 20)
+
+static uint8_t *ram_alloc(struct bus *b, uint32_t size)
+{
+	size_t len = (size_t)size + RAM_ALIGN;
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		       -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	b->ram_map = p;
+	b->ram_map_len = len;
+	uintptr_t a = ((uintptr_t)p + RAM_ALIGN - 1) & ~(uintptr_t)(RAM_ALIGN - 1);
+#ifdef MADV_HUGEPAGE
+	madvise((void *)a, size, MADV_HUGEPAGE);   /* a hint: failure is harmless */
+#endif
+	return (uint8_t *)a;
+}
+
 struct bus *bus_create(uint32_t ram_size)
 {
 	if (ram_size % PAGE_SIZE || ram_size > 0xC0000000u)
@@ -80,7 +107,7 @@ struct bus *bus_create(uint32_t ram_size)
 	if (!b)
 		return NULL;
 	b->ram_size = ram_size;
-	b->ram = calloc(1, ram_size ? ram_size : 1);
+	b->ram = ram_alloc(b, ram_size ? ram_size : 1);
 	b->nframes = ram_size / PAGE_SIZE;
 	if (b->nframes < HOLE_END / PAGE_SIZE)
 		b->nframes = HOLE_END / PAGE_SIZE;
@@ -102,7 +129,8 @@ void bus_destroy(struct bus *b)
 {
 	if (!b)
 		return;
-	free(b->ram);
+	if (b->ram_map)
+		munmap(b->ram_map, b->ram_map_len);
 	free(b->frame_flags);
 	free(b->rom);
 	free(b->mmio);

@@ -58,7 +58,8 @@ static inline struct mmu_fast_entry *mmu_fast_lookup(struct mmu *m, int write, i
 {
 	struct mmu_fast *f = (struct mmu_fast *)(void *)m;
 	struct mmu_fast_entry *e = &f->t[write][user != 0][(lin >> PAGE_SHIFT) & (MMU_FAST_SIZE - 1)];
-	if (__builtin_expect((unsigned)size <= 4 && e->tag == (lin & ~(PAGE_SIZE - 1)) &&
+	/* Sizes 1, 2 and 4 only: mmu_read() widens any other size to 4. */
+	if (__builtin_expect((size == 1 || size == 2 || size == 4) && e->tag == (lin & ~(PAGE_SIZE - 1)) &&
 			     (lin & (PAGE_SIZE - 1)) <= PAGE_SIZE - (uint32_t)size, 1))
 		return e;
 	return NULL;

@@ -68,6 +68,8 @@ static int tlb_alloc(struct tlb *t, struct tlb_geom g, int large)
 	t->sets = g.sets;
 	t->ways = g.ways;
 	t->large = large;
+	t->nlarge = 0;
+	t->nvalid = 0;
 	if (!g.sets)
 		return 0;
 	t->e = calloc((size_t)g.sets * (size_t)g.ways, sizeof(*t->e));

@@ -71,6 +71,8 @@ struct tlb_set {
 struct tlb {
 	int sets, ways;        /* sets == 0: absent */
 	int large;             /* holds 4 MiB pages only */
+	int nlarge;            /* valid 4 MiB entries held in this 4 KiB TLB (tlb.c) */
+	int nvalid;            /* valid entries (flushes stop once none is left) */
 	struct tlb_ent *e;     /* e[set * ways + way] */
 	struct tlb_set *s;
 	uint64_t walks, ad_writes;

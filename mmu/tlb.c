@@ -33,18 +33,26 @@ void mmu_emit(struct mmu *m, enum mmu_event_kind kind, int tlb, int set, int way
 	m->ev_fn(m->ev_opaque, &ev);
 }
 
-/* Remove an entry (no statistics beyond retiring its hit count). */
-void tlb_drop(struct mmu *m, struct tlb *t, int set, int way)
+/* Remove an entry (no statistics beyond retiring its hit count). Inline
+ * here so that the flush loops pay no call per entry. */
+static inline void drop_ent(struct mmu *m, struct tlb *t, int set, struct tlb_ent *e)
 {
-	struct tlb_ent *e = tlb_at(t, set, way);
 	if (!e->valid)
 		return;
 	if (e->fastmask)
 		fast_drop_entry(m, e);
+	if (e->large && !t->large)
+		t->nlarge--;
+	t->nvalid--;
 	t->s[set].retired_hits += e->hits;
 	e->hits = 0;
 	e->valid = 0;
 	m->fast.gen++;
+}
+
+void tlb_drop(struct mmu *m, struct tlb *t, int set, int way)
+{
+	drop_ent(m, t, set, tlb_at(t, set, way));
 }
 
 /* Put the walk's translation of lin into (set, way), which the caller has
@@ -55,6 +63,7 @@ void tlb_fill_at(struct mmu *m, struct tlb *t, int set, int way, uint32_t lin,
 	tlb_drop(m, t, set, way);
 	struct tlb_ent *e = tlb_at(t, set, way);
 	e->valid = 1;
+	t->nvalid++;
 	e->large = (uint8_t)r->large;
 	e->tag = r->large ? lin >> 22 : lin >> 12;
 	e->pfn = r->large ? (r->paddr & 0xFFC00000u) >> 12 : r->paddr >> 12;
@@ -67,6 +76,8 @@ void tlb_fill_at(struct mmu *m, struct tlb *t, int set, int way, uint32_t lin,
 	e->pwt = (uint8_t)r->pwt;
 	e->fastmask = 0;
 	e->hits = 0;
+	if (e->large && !t->large)
+		t->nlarge++;
 	t->s[set].fills++;
 	repl_touch(m, t, set, way, 1);
 }
@@ -80,10 +91,18 @@ void tlb_flush_all(struct mmu *m, enum tlb_flush_cause cause, int keep_global)
 		if (!t->sets)
 			continue;
 		t->flushes[cause]++;
-		for (int s = 0; s < t->sets; s++)
-			for (int w = 0; w < t->ways; w++)
-				if (!(keep_global && tlb_at(t, s, w)->g))
-					tlb_drop(m, t, s, w);
+		/* Global entries stay behind, so count those seen: the scan
+		 * ends when every valid entry has been met. */
+		int left = t->nvalid;
+		for (int s = 0; s < t->sets && left; s++)
+			for (int w = 0; w < t->ways; w++) {
+				struct tlb_ent *e = tlb_at(t, s, w);
+				if (!e->valid)
+					continue;
+				left--;
+				if (!(keep_global && e->g))
+					drop_ent(m, t, s, e);
+			}
 		if (mmu_wants(m, MMU_EV_FLUSH))
 			mmu_emit(m, MMU_EV_FLUSH, id, -1, -1, 0, 0, 0, cause);
 	}
@@ -112,11 +131,14 @@ void tlb_invalidate_lin(struct mmu *m, uint32_t lin, int counted)
 			}
 			continue;
 		}
-		for (int s = 0; s < t->sets; s++)
+		/* Without large entries, only lin's own set can hold it. */
+		int s0 = t->nlarge ? 0 : tlb_index(t, lin);
+		int s1 = t->nlarge ? t->sets : s0 + 1;
+		for (int s = s0; s < s1; s++)
 			for (int w = 0; w < t->ways; w++) {
 				struct tlb_ent *e = tlb_at(t, s, w);
 				if (e->valid && e->tag == (e->large ? lin >> 22 : lin >> 12))
-					tlb_drop(m, t, s, w);
+					drop_ent(m, t, s, e);
 			}
 	}
 	m->fast.gen++;

@@ -81,6 +81,7 @@ static void tr_store(struct mmu *m, struct tlb *t, uint32_t tr6)
 	tlb_drop(m, t, set, way);
 	struct tlb_ent *e = tlb_at(t, set, way);
 	e->valid = (tr6 & TR6_V) != 0;
+	t->nvalid += e->valid;
 	e->large = 0;
 	e->tag = lin >> 12;
 	e->pfn = m->tr7 >> 12;

@@ -258,3 +258,20 @@ Test(fast, hit_listener_and_checker_turn_it_off)
 	cr_expect_eq(fast_entries(&e), 0);
 	env_free(&e);
 }
+
+Test(fast, odd_sizes_same_as_slow)
+{
+	/* mmu_read() widens a size other than 1, 2 or 4 to 4 bytes; the fast
+	 * path must not read 3 bytes where the slow path reads 4. */
+	struct env e = env_new(MP6, 0);
+	build(&e);
+	wr32(e.b, 0x100000u, 0x44332211u);
+	uint32_t v = 0, w = 0;
+	cr_assert_eq(mmu_read_fast(e.m, BASE, 4, 0, &v), 0);
+	cr_assert_eq(mmu_read_fast(e.m, BASE, 4, 0, &v), 0);
+	cr_assert(fast_entries(&e) > 0, "the page should be in the fast tables by now");
+	cr_assert_eq(mmu_read(e.m, BASE, 3, 0, &w), 0);
+	cr_assert_eq(mmu_read_fast(e.m, BASE, 3, 0, &v), 0);
+	cr_expect_eq(v, w, "fast %#x, slow %#x", v, w);
+	env_free(&e);
+}
