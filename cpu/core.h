@@ -89,7 +89,17 @@ struct core {
 	int attn;                  /* the run loop must look at the boundary
 				      conditions (see core_attn) */
 	struct dentry *dcache;
-	struct insn scratch;       /* instructions that straddle pages are not cached */
+	/* Instructions that straddle two pages are not in the dcache (their
+	 * second half lives in an unrelated frame); the last one decoded is
+	 * kept here with its 15 raw bytes, and reused only when the bytes
+	 * fetched again (both pages are still translated and read on every
+	 * execution) are the same. */
+	struct {
+		int valid, mode;
+		uint32_t pa;           /* physical address of the first byte */
+		uint8_t bytes[15];
+		struct insn i;
+	} straddle;
 	uint64_t dc_hits, dc_misses;
 };
 

@@ -114,7 +114,13 @@ static const struct insn *decode_miss(struct cpu *c, uint32_t lin, uint32_t pa, 
 		n = 15;
 	read_code(c, pa, buf, n);
 	k->dc_misses++;
-	int len = decode_insn(c->model, buf, n, mode == 2, &tmp);
+	int len;
+	int same_start = k->straddle.valid && k->straddle.pa == pa && k->straddle.mode == mode &&
+			 memcmp(k->straddle.bytes, buf, (size_t)n) == 0;
+	if (same_start)
+		len = DEC_MORE;   /* decoding is pure: these bytes asked for more last time */
+	else
+		len = decode_insn(c->model, buf, n, mode == 2, &tmp);
 	if (len == DEC_MORE) {
 		/* Straddles into the next linear page: translate it too. */
 		uint32_t lin2 = (lin | (PAGE_SIZE - 1)) + 1, pa2;
@@ -122,11 +128,20 @@ static const struct insn *decode_miss(struct cpu *c, uint32_t lin, uint32_t pa, 
 		if (mmu_translate(c->mmu, lin2, MMU_FETCH, c->cpl == 3, &pa2))
 			cpu_raise_pf(c);
 		read_code(c, pa2, buf + n, 15 - n);
-		len = decode_insn(c->model, buf, 15, mode == 2, &k->scratch);
-		if (len == DEC_TOOLONG)
-			cpu_raise(c, EX_GP, 1, 0);
+		if (same_start && memcmp(k->straddle.bytes, buf, 15) == 0) {
+			len = k->straddle.i.len;
+		} else {
+			k->straddle.valid = 0;
+			len = decode_insn(c->model, buf, 15, mode == 2, &k->straddle.i);
+			if (len == DEC_TOOLONG)
+				cpu_raise(c, EX_GP, 1, 0);
+			k->straddle.pa = pa;
+			k->straddle.mode = mode;
+			memcpy(k->straddle.bytes, buf, 15);
+			k->straddle.valid = 1;
+		}
 		check_limit(c, c->s.eip, len);
-		return &k->scratch;
+		return &k->straddle.i;
 	}
 	if (len == DEC_TOOLONG)
 		cpu_raise(c, EX_GP, 1, 0);

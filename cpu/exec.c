@@ -128,6 +128,7 @@ static __attribute__((noinline)) enum cpu_stop run_loop(struct cpu *c, uint64_t 
 	for (;;) {
 		if (__builtin_expect(c->insns >= end, 0))
 			return c->s.halted ? CPU_STOP_HLT : CPU_STOP_LIMIT;
+		uint32_t tf = 0;
 		if (__builtin_expect(k->attn, 0)) {
 			if (c->stop_requested | c->nmi_pending | c->s.halted | c->inhibit_irq |
 			    k->irq_shadow | (c->intr_line && (c->s.eflags & FL_IF))) {
@@ -136,20 +137,22 @@ static __attribute__((noinline)) enum cpu_stop run_loop(struct cpu *c, uint64_t 
 					return (enum cpu_stop)r;
 				if (c->insns >= end)
 					continue;
-			} else if (!c->intr_line) {
-				/* Nothing pending and no line that IF could
-				 * unmask: back to the one-test fast case. */
+			} else if (!c->intr_line && !(c->s.eflags & FL_TF)) {
+				/* Nothing pending, no line that IF could unmask,
+				 * no single-stepping: back to the one-test case. */
 				k->attn = 0;
 			}
+			tf = c->s.eflags & FL_TF;
 		}
 		c->insn_eip = c->s.eip;
 		c->insn_cs = c->s.seg[S_CS].sel;
-		uint32_t tf = c->s.eflags & FL_TF;
 		const struct insn *i = fetch_insn(c);
 		c->s.eip = c->insn_eip + i->len;
 		i->fn(c, i);
 		c->insns++;
-		if (__builtin_expect(tf | k->no_db_trap, 0)) {
+		/* TF at the start of the instruction kept attn set, and MOV SS /
+		 * POP SS set it with no_db_trap: one test covers both. */
+		if (__builtin_expect(k->attn, 0) && (tf | k->no_db_trap)) {
 			if (tf && !k->no_db_trap)
 				single_step(c);
 			k->no_db_trap = 0;

@@ -93,6 +93,8 @@ void cpu_set_eflags(struct cpu *c, uint32_t val, uint32_t mask)
 	c->s.eflags = (f & ~mask) | (val & mask) | 2;
 	if ((f ^ c->s.eflags) & FL_VM)
 		core_of(c)->fetch_mode = code_mode(c);   /* fetch_insn's shortcut compares it */
+	if (c->s.eflags & FL_TF)
+		core_attn(c);   /* the run loop reads TF only while attn is set */
 }
 
 /* Condition codes 0..15 in Jcc/SETcc/CMOVcc order. */
@@ -108,6 +110,26 @@ int cond_true(struct cpu *c, int cc)
 	}
 	if ((cc >> 1) == 1) {
 		r = get_cf(c);
+		return (cc & 1) ? !r : r;
+	}
+	if ((k->lf_op == LF_SUB || k->lf_op == LF_LOGIC) && (cc >> 1) != 5) {
+		/* After CMP/SUB/SBB or a logic op (the compare-and-branch
+		 * idiom): CF, ZF, SF and OF straight from the lazy record with
+		 * flags_compute()'s formulas, leaving the flags lazy. */
+		uint32_t a = k->lf_a, b = k->lf_b, res = k->lf_res, top = sign_bit(k->lf_size);
+		int cf = 0, of = 0;
+		if (k->lf_op == LF_SUB) {
+			cf = (((~a & b) | (~(a ^ b) & res)) & top) != 0;
+			of = ((a ^ b) & (a ^ res) & top) != 0;
+		}
+		int zf = (res & size_mask(k->lf_size)) == 0, sf = (res & top) != 0;
+		switch (cc >> 1) {
+		case 0: r = of; break;
+		case 3: r = cf || zf; break;
+		case 4: r = sf; break;
+		case 6: r = sf != of; break;
+		default: r = zf || sf != of; break;   /* 7: LE/NG */
+		}
 		return (cc & 1) ? !r : r;
 	}
 	uint32_t f = cpu_get_eflags(c);

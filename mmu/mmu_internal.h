@@ -115,8 +115,23 @@ struct walk_res {
 	uint32_t error_code;       /* on MMU_PF */
 	unsigned ad_writes;        /* A/D updates written back */
 };
-/* Is an access with these effective bits allowed under the model's rules? */
-int pg_allowed(const struct mmu *m, int u, int w, enum mmu_access acc, int user);
+/* Is an access with these effective bits allowed under the model's rules?
+ * (Inline: every TLB hit on the slow path asks.) */
+static inline int pg_allowed(const struct mmu *m, int u, int w, enum mmu_access acc, int user)
+{
+	if (user) {
+		if (!u)
+			return 0;
+		return acc != MMU_WRITE || w;
+	}
+	if (acc != MMU_WRITE)
+		return 1;
+	/* Supervisor write: the 386 ignores R/W in ring 0; later models only
+	 * when CR0.WP is clear. */
+	if (m->cfg.prot386 || !m->cfg.has_wp || !(m->cr0 & CR0_WP))
+		return 1;
+	return w;
+}
 /* Walk the tables for lin. commit: set A/D bits in memory and check the
  * access (acc, user), returning MMU_PF with r->error_code on a fault; !commit:
  * read only (bus_peek), no permission check; MMU_PF when not present or a
@@ -133,7 +148,18 @@ static inline struct tlb_ent *tlb_at(struct tlb *t, int set, int way)
 {
 	return &t->e[set * t->ways + way];
 }
-int tlb_probe(struct tlb *t, int set, uint32_t lin);   /* way or -1 */
+/* The way of set that translates lin, or -1 (inline: every slow-path
+ * lookup probes one or two sets). */
+static inline int tlb_probe(struct tlb *t, int set, uint32_t lin)
+{
+	uint32_t tag4 = lin >> 12, tag4m = lin >> 22;
+	for (int w = 0; w < t->ways; w++) {
+		const struct tlb_ent *e = tlb_at(t, set, w);
+		if (e->valid && e->tag == (e->large ? tag4m : tag4))
+			return w;
+	}
+	return -1;
+}
 void tlb_drop(struct mmu *m, struct tlb *t, int set, int way);
 void tlb_fill_at(struct mmu *m, struct tlb *t, int set, int way, uint32_t lin,
 		 const struct walk_res *r);
@@ -148,7 +174,12 @@ static inline int mmu_wants(const struct mmu *m, enum mmu_event_kind k)
 }
 
 /* ---- repl.c */
-int repl_needs_mru(const struct mmu *m);
+/* Policies whose hits change replacement state: for them the fast path
+ * may hold only each set's most recently used way. */
+static inline int repl_needs_mru(const struct mmu *m)
+{
+	return m->cfg.policy == TLB_PLRU || m->cfg.policy == TLB_LRU;
+}
 void repl_init_set(const struct mmu *m, struct tlb *t, struct tlb_set *s);
 void repl_touch(struct mmu *m, struct tlb *t, int set, int way, int fill);
 int repl_victim(struct mmu *m, struct tlb *t, int set);

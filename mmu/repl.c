@@ -20,11 +20,6 @@
  */
 #include "mmu_internal.h"
 
-int repl_needs_mru(const struct mmu *m)
-{
-	return m->cfg.policy == TLB_PLRU || m->cfg.policy == TLB_LRU;
-}
-
 void repl_init_set(const struct mmu *m, struct tlb *t, struct tlb_set *s)
 {
 	(void)m;

@@ -12,17 +12,6 @@
  */
 #include "mmu_internal.h"
 
-int tlb_probe(struct tlb *t, int set, uint32_t lin)
-{
-	uint32_t tag4 = lin >> 12, tag4m = lin >> 22;
-	for (int w = 0; w < t->ways; w++) {
-		const struct tlb_ent *e = tlb_at(t, set, w);
-		if (e->valid && e->tag == (e->large ? tag4m : tag4))
-			return w;
-	}
-	return -1;
-}
-
 void mmu_emit(struct mmu *m, enum mmu_event_kind kind, int tlb, int set, int way,
 	      uint32_t lin, uint32_t paddr, uint32_t ec, enum tlb_flush_cause cause)
 {

@@ -15,22 +15,6 @@
  */
 #include "mmu_internal.h"
 
-int pg_allowed(const struct mmu *m, int u, int w, enum mmu_access acc, int user)
-{
-	if (user) {
-		if (!u)
-			return 0;
-		return acc != MMU_WRITE || w;
-	}
-	if (acc != MMU_WRITE)
-		return 1;
-	/* Supervisor write: the 386 ignores R/W in ring 0; later models only
-	 * when CR0.WP is clear. */
-	if (m->cfg.prot386 || !m->cfg.has_wp || !(m->cr0 & CR0_WP))
-		return 1;
-	return w;
-}
-
 static uint32_t rd32(const struct mmu *m, uint32_t pa, int commit)
 {
 	if (commit)

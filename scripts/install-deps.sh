@@ -11,9 +11,9 @@ PKGS=(
   libcriterion-dev                                 # unit tests
   zlib1g-dev                                       # compressed conformance corpus
 )
-# Reference emulator for differential tests (optional at run time, used by
+# The reference emulator for differential tests (used by
 # the test suite when present).
-OPTIONAL=(qemu-system-x86)
+OPTIONAL=(qemu-system-x86 gnuplot-nox)   # gnuplot: bench/run.py charts
 
 missing=()
 for p in "${PKGS[@]}" "${OPTIONAL[@]}"; do
