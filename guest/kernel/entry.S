@@ -50,6 +50,8 @@ TRAP_NOERR \v
 .irp v, 32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
 TRAP_NOERR \v
 .endr
+/* int $0x80: the Linux i386 system call gate */
+TRAP_NOERR 128
 
 common_entry:
 	pushal				/* eax..edi */
@@ -64,6 +66,10 @@ common_entry:
 	pushl %esp			/* argument: struct pt_regs * */
 	call do_trap
 	addl $4, %esp
+/* Return through the saved struct pt_regs at %esp: to the interrupted
+ * kernel code, or to user mode (a new child starts here too). */
+	.globl ret_from_fork
+ret_from_fork:
 	popl %gs
 	popl %fs
 	popl %es
@@ -71,3 +77,21 @@ common_entry:
 	popal
 	addl $8, %esp			/* vector and error code */
 	iret
+
+/* switch_to_asm(&prev->thread_esp, next->thread_esp): save the callee-saved
+ * registers on prev's kernel stack, switch stacks, restore next's. A new
+ * task's stack is prepared by fork to "return" into ret_from_fork. */
+	.globl switch_to_asm
+switch_to_asm:
+	pushl %ebp
+	pushl %ebx
+	pushl %esi
+	pushl %edi
+	movl 20(%esp), %eax
+	movl %esp, (%eax)
+	movl 24(%esp), %esp
+	popl %edi
+	popl %esi
+	popl %ebx
+	popl %ebp
+	ret
