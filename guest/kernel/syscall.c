@@ -98,6 +98,30 @@ static long sys_set_thread_area(struct user_desc *up)
 	return 0;
 }
 
+/* Read a TLS slot back as a user_desc (Linux's do_get_thread_area). */
+static long sys_get_thread_area(struct user_desc *up)
+{
+	u32 idx;
+	if (copy_from_user(&idx, &up->entry_number, 4))
+		return -EFAULT;
+	if (idx < GDT_ENTRY_TLS_MIN || idx >= GDT_ENTRY_TLS_MIN + GDT_ENTRY_TLS_ENTRIES)
+		return -EINVAL;
+	u64 d = current->tls_array[idx - GDT_ENTRY_TLS_MIN];
+	u32 lo = (u32)d, hi = (u32)(d >> 32);
+	struct user_desc u;
+	memset(&u, 0, sizeof(u));
+	u.entry_number = idx;
+	u.base_addr = (lo >> 16) | ((hi & 0xff) << 16) | (hi & 0xff000000);
+	u.limit = (lo & 0xffff) | (hi & 0xf0000);
+	u.seg_32bit = (hi >> 22) & 1;
+	u.contents = (hi >> 10) & 3;
+	u.read_exec_only = !((hi >> 9) & 1);
+	u.limit_in_pages = (hi >> 23) & 1;
+	u.seg_not_present = !((hi >> 15) & 1);
+	u.useable = (hi >> 20) & 1;
+	return copy_to_user(up, &u, sizeof(u)) ? -EFAULT : 0;
+}
+
 struct k_timespec { long tv_sec, tv_nsec; };
 
 static long sys_nanosleep(const struct k_timespec *req, struct k_timespec *rem)
@@ -250,6 +274,8 @@ void do_syscall(struct pt_regs *regs)
 	case 146: r = sys_writev(A1, P(A2), A3); break;
 	case 158: current->need_resched = true; r = 0; break;
 	case 162: r = sys_nanosleep(P(A1), P(A2)); break;
+	case 119: r = sys_sigreturn(regs); break;
+	case 173: r = sys_rt_sigreturn(regs); break;
 	case 174: r = sys_rt_sigaction(A1, P(A2), P(A3), A4); break;
 	case 175: r = sys_rt_sigprocmask(A1, P(A2), P(A3), A4); break;
 	case 183: r = sys_getcwd(P(A1), A2); break;
@@ -259,6 +285,7 @@ void do_syscall(struct pt_regs *regs)
 	case 220: r = sys_getdents64(A1, P(A2), A3); break;
 	case 224: r = current->pid; break;
 	case 243: r = sys_set_thread_area(P(A1)); break;
+	case 244: r = sys_get_thread_area(P(A1)); break;
 	case 258: current->clear_child_tid = A1; r = current->pid; break;
 	case 265: r = sys_clock_gettime(A1, P(A2)); break;
 	default: r = -ENOSYS; break;

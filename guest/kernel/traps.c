@@ -127,6 +127,9 @@ void do_trap(struct pt_regs *regs)
 		do_syscall(regs);
 	else if (v == 14)
 		do_page_fault(regs);
+	else if (!user_mode(regs) && (v == 11 || v == 12 || v == 13) &&
+		 search_exception_tables(regs->eip))
+		regs->eip = search_exception_tables(regs->eip)->fixup;
 	else if (user_mode(regs)) {
 		/* Linux's show_signal_msg / do_trap log line. */
 		printk(KERN_INFO "traps: %s[%d] trap %s ip:%lx sp:%lx error:%lx\n", current->comm,

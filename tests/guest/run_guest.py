@@ -62,6 +62,7 @@ def main():
     ap.add_argument('--trace-ignore', action='append', default=[], metavar='FIELD',
                     help='drop this JSON field from every trace line before comparing '
                          '(e.g. icount, which moves with the length of the command line)')
+    ap.add_argument('--input', help='text for the serial console (the emulator\'s stdin)')
     ap.add_argument('--expect-status', type=int)
     ap.add_argument('--expect-text', action='append', default=[])
     ap.add_argument('--watchdog', type=float, default=300.0,
@@ -102,8 +103,12 @@ def main():
         cmd += args.program
     print('running:', ' '.join(shlex.quote(c) for c in cmd))
     try:
-        proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, timeout=args.watchdog)
+        if args.input is not None:
+            proc = subprocess.run(cmd, input=args.input.encode(), stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, timeout=args.watchdog)
+        else:
+            proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, timeout=args.watchdog)
     except subprocess.TimeoutExpired as e:
         print(f'FAIL: no power-off within {args.watchdog} s; output so far:')
         sys.stdout.write((e.stdout or b'').decode('utf-8', 'replace'))

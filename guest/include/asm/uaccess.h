@@ -12,6 +12,14 @@ static inline bool access_ok(unsigned long addr, unsigned long size)
 	return addr <= PAGE_OFFSET && size <= PAGE_OFFSET - addr;
 }
 
+/* Does ring 0 honour CR0.WP (mm/init.c: test_wp_bit)? A 386 does not: a
+ * kernel write to a read-only user page simply happens, which would write
+ * through a copy-on-write frame into the other process's memory. There,
+ * copy_to_user first breaks COW and checks write rights by hand
+ * (__verify_write, as Linux 2.0-2.4 did on the 386). */
+extern int wp_works_ok;
+int __verify_write(unsigned long addr, unsigned long size);
+
 /* Copy n bytes; returns the number of bytes NOT copied. */
 static inline unsigned long __copy_user(void *to, const void *from, unsigned long n)
 {
@@ -29,6 +37,8 @@ static inline unsigned long __copy_user(void *to, const void *from, unsigned lon
 static inline unsigned long copy_to_user(void *to, const void *from, unsigned long n)
 {
 	if (!access_ok((unsigned long)to, n))
+		return n;
+	if (!wp_works_ok && __verify_write((unsigned long)to, n))
 		return n;
 	return __copy_user(to, from, n);
 }

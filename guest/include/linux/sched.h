@@ -133,6 +133,8 @@ void force_sig_segv(unsigned long addr, struct pt_regs *regs, unsigned long erro
 long sys_rt_sigaction(int sig, const void *act, void *oact, unsigned long size);
 long sys_rt_sigprocmask(int how, const void *set, void *oset, unsigned long size);
 long sys_kill(int pid, int sig);
+long sys_sigreturn(struct pt_regs *regs);
+long sys_rt_sigreturn(struct pt_regs *regs);
 
 /* kernel/syscall.c */
 void do_syscall(struct pt_regs *regs);

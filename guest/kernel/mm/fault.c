@@ -98,3 +98,29 @@ bad_area:
 	}
 	no_context(regs, addr);
 }
+
+/* For CPUs without CR0.WP in ring 0: make every page of [addr, addr+size)
+ * present and writable for current, as a user write fault would (stack
+ * growth, demand-zero, COW break). 0, or -EFAULT if a page may not be
+ * written. */
+int __verify_write(unsigned long addr, unsigned long size)
+{
+	struct mm_struct *mm = current->mm;
+	if (!size)
+		return 0;
+	if (!mm)
+		return -EFAULT;
+	for (unsigned long a = addr & PAGE_MASK; a <= addr + size - 1; a += PAGE_SIZE) {
+		struct vm_area_struct *vma = find_vma(mm, a);
+		if (!vma)
+			return -EFAULT;
+		if (vma->vm_start > a &&
+		    (!(vma->vm_flags & VM_GROWSDOWN) || expand_stack(vma, a)))
+			return -EFAULT;
+		if (!(vma->vm_flags & VM_WRITE) || handle_mm_fault(mm, vma, a, 1))
+			return -EFAULT;
+		if (a + PAGE_SIZE == 0)
+			break;
+	}
+	return 0;
+}
