@@ -6,6 +6,7 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/errno-base.h>
 #include <asm/uaccess.h>
 
@@ -94,6 +95,38 @@ static void release_task(struct task_struct *t)
 
 #define WNOHANG 1
 
+/* Per-program accounting for init's children (the demo tour): when init
+ * forks with no other child alive, the free page count plus init's own
+ * resident pages is recorded; when its last child is reaped it must be the
+ * same again (slab caches shrunk both times), else the program leaked. */
+static unsigned long child_baseline;
+static bool child_baseline_valid;
+
+static unsigned long init_footprint(void)
+{
+	kmem_cache_shrink_all();
+	return nr_free_pages() + (current->mm ? current->mm->rss : 0);
+}
+
+void note_init_fork(void)
+{
+	if (current->pid == 1 && list_empty(&current->children)) {
+		child_baseline = init_footprint();
+		child_baseline_valid = true;
+	}
+}
+
+static void check_after_reap(int pid, const char *comm)
+{
+	if (current->pid != 1 || !child_baseline_valid || !list_empty(&current->children))
+		return;
+	child_baseline_valid = false;
+	unsigned long now = init_footprint();
+	if (now != child_baseline)
+		printk(KERN_ERR "mm: LEAK: after %s[%d] exited %lu pages are free, %lu before it\n",
+		       comm, pid, now, child_baseline);
+}
+
 /* wait4: pid > 0 that child, -1 any child (0 and < -1: any, there are no
  * process groups). Sleeps until one is a zombie unless WNOHANG. */
 int do_wait4(int pid, int *status, int options)
@@ -109,9 +142,12 @@ int do_wait4(int pid, int *status, int options)
 			if (c->state != EXIT_ZOMBIE)
 				continue;
 			int st = c->exit_code, cpid = c->pid;
+			char comm[TASK_COMM_LEN];
+			memcpy(comm, c->comm, TASK_COMM_LEN);
 			if (status && copy_to_user(status, &st, sizeof(st)))
 				return -EFAULT;
 			release_task(c);
+			check_after_reap(cpid, comm);
 			return cpid;
 		}
 		if (!have)

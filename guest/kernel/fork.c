@@ -98,6 +98,7 @@ fail:
  * system call; the parent gets the child's pid or -errno. */
 int do_fork(struct pt_regs *regs)
 {
+	note_init_fork();
 	struct task_struct *p = alloc_task();
 	if (!p)
 		return -ENOMEM;

@@ -120,6 +120,7 @@ void free_task(struct task_struct *t);
 /* kernel/exit.c */
 void do_exit(int status) __noreturn;
 int do_wait4(int pid, int *status, int options);
+void note_init_fork(void);
 
 /* kernel/exec.c */
 int do_execve(const char *path, char *const argv[], char *const envp[], struct pt_regs *regs,
