@@ -263,11 +263,23 @@ long sys_kill(int pid, int sig)
 		struct task_struct *t = list_entry(l, struct task_struct, tasks);
 		if (!t->mm || t->state == EXIT_ZOMBIE)
 			continue;
-		if (pid > 0 ? t->pid != pid : (pid == -1 ? (t->pid <= 1 || t == current) : 0))
+		/* No process groups: each process is its own, so 0 and -PGID
+		 * name the caller's group, i.e. the caller alone. */
+		bool match = pid > 0 ? t->pid == pid
+			   : pid == -1 ? t->pid > 1 && t != current
+			   : pid == 0 || -pid == current->pid ? t == current : false;
+		if (!match)
 			continue;
 		found++;
-		if (sig)
-			send_sig(sig, t);
+		if (!sig)
+			continue;	/* kill(pid, 0): existence check only */
+		/* init only gets the signals it has a handler for (Linux's
+		 * SIGNAL_UNKILLABLE): nothing a user sends can power off the
+		 * machine by accident. */
+		if (t->pid == 1 && (sig == SIGKILL || sig == SIGSTOP ||
+				    t->sighand[sig - 1].handler == SIG_DFL))
+			continue;
+		send_sig(sig, t);
 	}
 	return found ? 0 : -ESRCH;
 }

@@ -46,6 +46,33 @@ def compare(golden, got, update):
     return False
 
 
+def run_with_input(cmd, data, after, watchdog):
+    """Run cmd, wait until its stdout shows `after`, then type `data`."""
+    import select
+    import time
+    p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    out = b''
+    deadline = time.monotonic() + watchdog
+    while after not in out and p.poll() is None:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            p.kill()
+            raise subprocess.TimeoutExpired(cmd, watchdog, output=out)
+        ready, _, _ = select.select([p.stdout], [], [], min(left, 1.0))
+        if ready:
+            chunk = os.read(p.stdout.fileno(), 65536)
+            if not chunk:
+                break
+            out += chunk
+    try:
+        rest, err = p.communicate(input=data, timeout=max(1.0, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        p.kill()
+        raise subprocess.TimeoutExpired(cmd, watchdog, output=out)
+    return subprocess.CompletedProcess(cmd, p.returncode, out + rest, err)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -63,6 +90,10 @@ def main():
                     help='drop this JSON field from every trace line before comparing '
                          '(e.g. icount, which moves with the length of the command line)')
     ap.add_argument('--input', help='text for the serial console (the emulator\'s stdin)')
+    ap.add_argument('--input-after', default='',
+                    help='send --input only once the output shows this text (a byte sent '
+                         'before the guest programs its UART is lost in the FIFO reset; '
+                         'pick a whole line: the emulator may hold back a partial one)')
     ap.add_argument('--expect-status', type=int)
     ap.add_argument('--expect-text', action='append', default=[])
     ap.add_argument('--watchdog', type=float, default=300.0,
@@ -104,8 +135,8 @@ def main():
     print('running:', ' '.join(shlex.quote(c) for c in cmd))
     try:
         if args.input is not None:
-            proc = subprocess.run(cmd, input=args.input.encode(), stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, timeout=args.watchdog)
+            proc = run_with_input(cmd, args.input.encode(), args.input_after.encode(),
+                                  args.watchdog)
         else:
             proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, timeout=args.watchdog)
