@@ -1,7 +1,9 @@
 /* main.c - mmulab's entry point: parse the command line, build the
  * machine, run it, exit with its status (docs/cli.md). */
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include "cmdline.h"
@@ -59,6 +61,81 @@ static void print_stats(struct machine *m, double host_s)
 	}
 }
 
+static uint32_t le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* Is path a static ELF32 i386 executable rather than something else, in
+ * particular a Multiboot kernel (which wants -kernel)? The bundled kernel
+ * checks the program again; this only gives a clear message early.
+ * Returns 0, or -1 with a message in err. */
+static int check_user_program(const char *path, char *err, size_t errlen)
+{
+	unsigned char b[8192];
+	FILE *f = fopen(path, "rb");
+	size_t n = f ? fread(b, 1, sizeof(b), f) : 0;
+	if (f)
+		fclose(f);
+	if (n < 52 || memcmp(b, "\177ELF", 4) || b[4] != 1 || b[5] != 1 ||
+	    (b[16] | b[17] << 8) != 2 || (b[18] | b[19] << 8) != 3) {
+		snprintf(err, errlen, "%s: not a static ELF32 i386 executable, which is what the "
+			 "bundled kernel runs", path);
+		return -1;
+	}
+	for (size_t off = 0; off + 12 <= n; off += 4)
+		if (le32(b + off) == 0x1BADB002u &&
+		    le32(b + off) + le32(b + off + 4) + le32(b + off + 8) == 0) {
+			snprintf(err, errlen, "%s: a Multiboot kernel, not a program for the bundled "
+				 "kernel: boot it with -kernel", path);
+			return -1;
+		}
+	return 0;
+}
+
+/* `mmulab prog.elf args...`: the program becomes one more Multiboot module
+ * of the bundled kernel (which files it as /bin/NAME) and the kernel's init
+ * is that program with those arguments: "quiet" keeps the kernel's boot
+ * messages off the console, and "init=/bin/NAME ARGS" ends the
+ * command line (the kernel splits it at blanks, so an argument cannot
+ * contain one). Returns 0, or -1 with a message in err. */
+static int run_user_program(struct emu_options *o, char *err, size_t errlen)
+{
+	static char append[2048];
+	if (check_user_program(o->user_prog, err, errlen))
+		return -1;
+	const char *base = strrchr(o->user_prog, '/');
+	base = base ? base + 1 : o->user_prog;
+	if (o->nmodules == MAX_MODULES) {
+		snprintf(err, errlen, "%s: too many -initrd modules to add the program", o->user_prog);
+		return -1;
+	}
+	struct module_opt *mod = &o->modules[o->nmodules];
+	if (strlen(o->user_prog) >= sizeof(mod->path) || strchr(base, ' ')) {
+		snprintf(err, errlen, "%s: unusable program path", o->user_prog);
+		return -1;
+	}
+	snprintf(mod->path, sizeof(mod->path), "%s", o->user_prog);
+	snprintf(mod->cmdline, sizeof(mod->cmdline), "%s", o->user_prog);
+	size_t n = (size_t)snprintf(append, sizeof(append), "%s%squiet init=/bin/%s",
+				    o->append ? o->append : "", o->append ? " " : "", base);
+	for (int i = 0; i < o->user_argc && n < sizeof(append); i++) {
+		if (strchr(o->user_args[i], ' ') || !*o->user_args[i]) {
+			snprintf(err, errlen, "argument '%s': the bundled kernel's command line "
+				 "cannot carry empty arguments or blanks", o->user_args[i]);
+			return -1;
+		}
+		n += (size_t)snprintf(append + n, sizeof(append) - n, " %s", o->user_args[i]);
+	}
+	if (n >= sizeof(append)) {
+		snprintf(err, errlen, "%s: arguments too long", o->user_prog);
+		return -1;
+	}
+	o->nmodules++;
+	o->append = append;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	double t0 = host_now();
@@ -84,10 +161,8 @@ int main(int argc, char **argv)
 		cmdline_print_log_help(stdout);
 		return EXIT_NORMAL;
 	}
-	if (opt.user_prog) {
-		fprintf(stderr, "mmulab: %s: running a program needs the bundled kernel's "
-				"user-program support, which this build does not have yet\n",
-			opt.user_prog);
+	if (opt.user_prog && run_user_program(&opt, err, sizeof(err))) {
+		fprintf(stderr, "mmulab: %s\n", err);
 		return EXIT_USAGE;
 	}
 	/* Nothing to boot named: the bundled kernel, which powers off through

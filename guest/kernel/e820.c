@@ -9,7 +9,9 @@
 struct e820map e820;
 struct reserved_range reserved[MAX_RESERVED];
 int nr_reserved;
-char boot_command_line[256];
+char boot_command_line[1024];
+struct boot_module boot_modules[MAX_BOOT_MODULES];
+int nr_boot_modules;
 
 /* A physical address from the loader, readable only while the boot map
  * (first EARLY_MAP_SIZE bytes) is active. NULL beyond it. */
@@ -95,6 +97,19 @@ void setup_memory_map(const void *mbi_pa)
 			if (mod && mod->mod_end > mod->mod_start)
 				reserve_range(mod->mod_start & PAGE_MASK, PAGE_ALIGN(mod->mod_end),
 					      MMOWN_MODULE);
+			if (mod && nr_boot_modules < MAX_BOOT_MODULES) {
+				struct boot_module *bm = &boot_modules[nr_boot_modules++];
+				bm->start = mod->mod_start;
+				bm->end = mod->mod_end > mod->mod_start ? mod->mod_end : mod->mod_start;
+				size_t n = 0;
+				const char *str = mod->string ? early_phys(mod->string, 1) : 0;
+				while (str && n < sizeof(bm->string) - 1 &&
+				       early_phys(mod->string + n, 1) && str[n])
+					n++;
+				if (str)
+					memcpy(bm->string, str, n);
+				bm->string[n] = 0;
+			}
 		}
 	}
 }
@@ -198,4 +213,19 @@ bool cmdline_has(const char *opt)
 		p += n;
 	}
 	return false;
+}
+
+/* The text after "key=" for a key starting a command-line word, or NULL
+ * (the value runs to the next space; for init= the caller takes the rest
+ * of the line). */
+const char *cmdline_get(const char *key)
+{
+	size_t n = strlen(key);
+	const char *p = boot_command_line;
+	while ((p = strstr(p, key))) {
+		if ((p == boot_command_line || p[-1] == ' ') && p[n] == '=')
+			return p + n + 1;
+		p += n;
+	}
+	return 0;
 }

@@ -50,6 +50,8 @@ TRAP_NOERR \v
 .irp v, 32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
 TRAP_NOERR \v
 .endr
+/* int $0x80: the Linux i386 system call gate */
+TRAP_NOERR 128
 
 common_entry:
 	pushal				/* eax..edi */
@@ -60,14 +62,62 @@ common_entry:
 	movl $__KERNEL_DS, %eax
 	movl %eax, %ds
 	movl %eax, %es
+	/* The kernel does not use %fs/%gs: null them, so that a trap taken
+	 * in the return path (a stale user selector, below) saves and
+	 * restores a harmless value instead of faulting again forever. */
+	xorl %eax, %eax
+	movl %eax, %fs
+	movl %eax, %gs
 	cld
 	pushl %esp			/* argument: struct pt_regs * */
 	call do_trap
 	addl $4, %esp
-	popl %gs
-	popl %fs
-	popl %es
-	popl %ds
+/* Return through the saved struct pt_regs at %esp: to the interrupted
+ * kernel code, or to user mode (a new child starts here too). */
+	.globl ret_from_fork
+ret_from_fork:
+/* A user's saved selector may have become unusable meanwhile (a TLS
+ * descriptor cleared by set_thread_area, a sigreturn): the pop faults in
+ * ring 0, and the __ex_table fixup replaces the value with the null
+ * selector and retries, as Linux's entry code does. */
+1:	popl %gs
+2:	popl %fs
+3:	popl %es
+4:	popl %ds
 	popal
 	addl $8, %esp			/* vector and error code */
 	iret
+
+/* the fixups (never reached by falling through: iret is above) */
+5:	movl $0, (%esp)
+	jmp 1b
+6:	movl $0, (%esp)
+	jmp 2b
+7:	movl $0, (%esp)
+	jmp 3b
+8:	movl $0, (%esp)
+	jmp 4b
+	.section __ex_table, "a"
+	.long 1b, 5b
+	.long 2b, 6b
+	.long 3b, 7b
+	.long 4b, 8b
+	.previous
+
+/* switch_to_asm(&prev->thread_esp, next->thread_esp): save the callee-saved
+ * registers on prev's kernel stack, switch stacks, restore next's. A new
+ * task's stack is prepared by fork to "return" into ret_from_fork. */
+	.globl switch_to_asm
+switch_to_asm:
+	pushl %ebp
+	pushl %ebx
+	pushl %esi
+	pushl %edi
+	movl 20(%esp), %eax
+	movl %esp, (%eax)
+	movl 24(%esp), %esp
+	popl %edi
+	popl %esi
+	popl %ebx
+	popl %ebp
+	ret

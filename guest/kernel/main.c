@@ -14,6 +14,8 @@
 #include <asm/processor.h>
 #include <asm/ptrace.h>
 #include <asm/mm_events.h>
+#include <linux/sched.h>
+#include <linux/fs.h>
 
 extern u32 boot_magic, boot_mbi_pa;
 void serial_init(void);
@@ -59,17 +61,40 @@ static int boot_smoke_test(void)
 	return bad;
 }
 
+/* Processes: the boot thread becomes pid 0 (idle), the in-memory file
+ * system is filled, pid 1 runs init (or init=PROG ARGS..., the rest of the
+ * command line), and the idle loop takes over. */
+static void __noreturn rest_init(void)
+{
+	const char *init = cmdline_get("init");
+	if (init && !strncmp(init, "none", 4) && (init[4] == 0 || init[4] == ' ')) {
+		printk(KERN_NOTICE "init=none: nothing to run, power off.\n");
+		machine_power_off(EXIT_OK);
+	}
+	sched_init();
+	mmap_init();
+	ramfs_init();
+	const char *oc = cmdline_get("overcommit_memory");
+	if (oc && *oc >= '0' && *oc <= '2')
+		sysctl_overcommit_memory = *oc - '0';
+	int r = kernel_execve_init(init ? init : "/bin/init");
+	if (r)
+		panic("cannot start init (error %d)", -r);
+	cpu_idle();
+}
+
 void start_kernel(void)
 {
 	serial_init();
 	identify_cpu();
 	cpu_init_gdt();
 	trap_init();
-	printk(KERN_NOTICE "mmulab teaching kernel (Linux-style mm, part 1) booting\n");
 	if (boot_magic != MULTIBOOT_BOOTLOADER_MAGIC)
 		panic("not started by a Multiboot loader (magic %08lx)", (unsigned long)boot_magic);
 
 	setup_memory_map((const void *)boot_mbi_pa);
+	/* After the command line is known, so that "quiet" applies. */
+	printk(KERN_NOTICE "mmulab teaching kernel (Linux-style mm) booting\n");
 	e820_print_map();
 	mmchan_init();
 	paging_init();
@@ -111,6 +136,5 @@ void start_kernel(void)
 		int r = mm_selftest();
 		machine_power_off(r ? EXIT_SELFTEST_FAILED : EXIT_OK);
 	}
-	printk(KERN_NOTICE "Nothing to run yet (part 2 brings processes): power off.\n");
-	machine_power_off(EXIT_OK);
+	rest_init();
 }

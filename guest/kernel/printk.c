@@ -22,8 +22,15 @@ int printk(const char *fmt, ...)
 	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	const char *p = buf;
-	if (p[0] == '<' && p[1] >= '0' && p[1] <= '7' && p[2] == '>')
+	int level = 4;	/* no prefix: the default message level, warning */
+	if (p[0] == '<' && p[1] >= '0' && p[1] <= '7' && p[2] == '>') {
+		level = p[1] - '0';
 		p += 3;
+	}
+	/* "quiet" on the command line: errors and worse only (Linux's
+	 * console_loglevel 4), so that a user program's output stands alone. */
+	if (level >= 4 && cmdline_has("quiet"))
+		return n;
 	u32 flags = local_irq_save();
 	console_write(p);
 	local_irq_restore(flags);

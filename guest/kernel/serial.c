@@ -34,3 +34,15 @@ void serial_putc(char c)
 			break;
 	outb((u8)c, COM1 + UART_THR);
 }
+
+#define UART_RBR 0
+#define UART_LSR_DR 0x01
+
+/* One received byte, or -1 if none is waiting (polled, no IRQ). */
+int serial_getc(void)
+{
+	u8 lsr = inb(COM1 + UART_LSR);
+	if (lsr == 0xFF || !(lsr & UART_LSR_DR))
+		return -1;
+	return inb(COM1 + UART_RBR);
+}

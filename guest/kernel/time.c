@@ -2,6 +2,7 @@
 #include <linux/kernel.h>
 #include <asm/io.h>
 #include <asm/ptrace.h>
+#include <linux/sched.h>
 
 #define HZ 100
 #define PIT_TICK_RATE 1193182u
@@ -14,8 +15,8 @@ volatile unsigned long jiffies;
 static void timer_interrupt(int irq, struct pt_regs *regs)
 {
 	(void)irq;
-	(void)regs;
 	jiffies++;
+	scheduler_tick(regs);
 }
 
 /* Channel 0, lobyte/hibyte, mode 2 (rate generator), binary, at HZ. The

@@ -4,6 +4,7 @@
 #include <asm/ptrace.h>
 #include <asm/processor.h>
 #include <asm/page.h>
+#include <linux/sched.h>
 
 struct gate_desc {
 	u16 offset_low, selector;
@@ -20,7 +21,7 @@ extern char vector0[], vector1[], vector2[], vector3[], vector4[], vector5[],
 	vector24[], vector25[], vector26[], vector27[], vector28[], vector29[],
 	vector30[], vector31[], vector32[], vector33[], vector34[], vector35[],
 	vector36[], vector37[], vector38[], vector39[], vector40[], vector41[],
-	vector42[], vector43[], vector44[], vector45[], vector46[], vector47[];
+	vector42[], vector43[], vector44[], vector45[], vector46[], vector47[], vector128[];
 
 static char *const vectors[48] = {
 	vector0, vector1, vector2, vector3, vector4, vector5, vector6, vector7,
@@ -57,11 +58,24 @@ void trap_init(void)
 {
 	for (int i = 0; i < 48; i++)
 		set_intr_gate(i, vectors[i], (i == 3 || i == 4) ? 3 : 0);
+	set_intr_gate(0x80, vector128, 3);
 	struct {
 		u16 size;
 		u32 address;
 	} __attribute__((packed)) idtr = { sizeof(idt_table) - 1, (u32)idt_table };
 	__asm__ volatile("lidt %0" : : "m"(idtr));
+}
+
+/* The signal a user-mode exception raises (Linux's traps.c table). */
+static int trap_signal(unsigned v)
+{
+	switch (v) {
+	case 0: case 16: case 19: return SIGFPE;
+	case 1: case 3: return SIGTRAP;
+	case 6: return SIGILL;
+	case 7: case 9: return SIGFPE;
+	default: return SIGSEGV;
+	}
 }
 
 extern const struct exception_table_entry __start___ex_table[], __stop___ex_table[];
@@ -99,33 +113,33 @@ void die(const char *why, struct pt_regs *regs)
 	panic("Fatal exception");
 }
 
-/* Kernel page faults: an instruction listed in __ex_table resumes at its
- * fixup (the CR0.WP probe uses that); anything else is a bug. Faults from
- * user mode arrive with part 2. */
-void do_page_fault(struct pt_regs *regs)
-{
-	const struct exception_table_entry *fix = search_exception_tables(regs->eip);
-	if (fix) {
-		regs->eip = fix->fixup;
-		return;
-	}
-	unsigned long addr = read_cr2();
-	printk(KERN_EMERG "BUG: unable to handle kernel %s at virtual address %08lx\n",
-	       addr < PAGE_SIZE ? "NULL pointer dereference" : "paging request", addr);
-	die("page fault", regs);
-}
-
 /* Every trap and IRQ comes here from entry.S with the saved registers. */
 void do_trap(struct pt_regs *regs)
 {
 	unsigned v = regs->vector;
 	if (v >= FIRST_EXTERNAL_VECTOR && v < FIRST_EXTERNAL_VECTOR + NR_IRQS) {
 		do_irq(v - FIRST_EXTERNAL_VECTOR, regs);
+		if (user_mode(regs))
+			exit_to_user_mode(regs);
 		return;
 	}
-	if (v == 14) {
+	if (v == 0x80)
+		do_syscall(regs);
+	else if (v == 14)
 		do_page_fault(regs);
-		return;
+	else if (!user_mode(regs) && (v == 11 || v == 12 || v == 13) &&
+		 search_exception_tables(regs->eip))
+		regs->eip = search_exception_tables(regs->eip)->fixup;
+	else if (user_mode(regs)) {
+		/* Linux's show_signal_msg / do_trap log line. */
+		printk(KERN_INFO "traps: %s[%d] trap %s ip:%lx sp:%lx error:%lx\n", current->comm,
+		       current->pid, v < 32 && trap_names[v] ? trap_names[v] : "unknown",
+		       (unsigned long)regs->eip, (unsigned long)regs->esp,
+		       (unsigned long)regs->error_code);
+		send_sig(trap_signal(v), current);
 	}
-	die("exception", regs);
+	else
+		die("exception", regs);
+	if (user_mode(regs))
+		exit_to_user_mode(regs);
 }

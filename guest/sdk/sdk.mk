@@ -30,14 +30,14 @@ SDK_LDFLAGS := -m32 -static -nostdlib -no-pie -Wl,--build-id=none \
 	-Wl,-z,noexecstack -Wl,-z,max-page-size=4096 -T $(SDK_DIR)/user.ld
 
 LIBC_SRCS := syscall.S start.c errno.c unistd.c mman.c signal.c malloc.c \
-	printf.c stdio.c stdlib.c ctype.c string_extra.c assert.c dirent.c string.c
+	printf.c stdio.c stdlib.c ctype.c string_extra.c assert.c dirent.c string.c divdi3.c
 LIBC_OBJS := $(addprefix $(BUILD)/libc/,$(addsuffix .o,$(basename $(LIBC_SRCS))))
 PROG_OBJS := $(addprefix $(BUILD)/,$(SRCS:.c=.o))
 
 all: $(BUILD)/$(PROG)
 
 $(BUILD)/$(PROG): $(BUILD)/crt0.o $(PROG_OBJS) $(BUILD)/libc.a $(SDK_DIR)/user.ld
-	$(CC) $(SDK_CFLAGS) $(SDK_LDFLAGS) -o $@ $(BUILD)/crt0.o $(PROG_OBJS) $(BUILD)/libc.a -lgcc
+	$(CC) $(SDK_CFLAGS) $(SDK_LDFLAGS) -o $@ $(BUILD)/crt0.o $(PROG_OBJS) $(BUILD)/libc.a
 
 $(BUILD)/libc.a: $(LIBC_OBJS)
 	rm -f $@

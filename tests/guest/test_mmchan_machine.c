@@ -32,17 +32,19 @@ static void collect(void *opaque, const struct mmchan_event *ev)
 	nev++;
 }
 
-/* Boot the bundled kernel to its power-off with the channel attached. */
+/* Boot the bundled kernel to its power-off with the channel attached
+ * (init=none: the boot alone, without the demo tour). */
 static void boot(void)
 {
 	const char *k = getenv("MMULAB_GUEST_KERNEL");
 	cr_assert(k, "MMULAB_GUEST_KERNEL not set");
 	char *argv[] = { "mmulab", "-kernel", (char *)k, "-nodefaults", "-display", "none",
 			 "-serial", "none", "-no-reboot", "-m", "16",
-			 "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", NULL };
+			 "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+			 "-append", "init=none", NULL };
 	static struct emu_options o;
 	char err[256];
-	cr_assert_eq(cmdline_parse(13, argv, &o, 0, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(cmdline_parse(15, argv, &o, 0, err, sizeof(err)), 0, "%s", err);
 	m = machine_create(&o, err, sizeof(err));
 	cr_assert(m, "%s", err);
 	nev = 0;

@@ -29,4 +29,11 @@ struct reserved_range { u32 start, end; u8 owner; };
 extern struct reserved_range reserved[MAX_RESERVED];
 extern int nr_reserved;
 void reserve_range(u32 start, u32 end, u8 owner);
+
+/* Multiboot modules (the in-memory file system's contents): physical
+ * range and the loader's string ("PATH ARGS..."). */
+#define MAX_BOOT_MODULES 32
+struct boot_module { u32 start, end; char string[128]; };
+extern struct boot_module boot_modules[MAX_BOOT_MODULES];
+extern int nr_boot_modules;
 #endif

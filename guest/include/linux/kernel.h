@@ -36,8 +36,9 @@ void machine_power_off(int code) __noreturn;
 #define BUG_ON(c) do { if (unlikely(c)) panic("BUG at %s:%d: %s", __FILE__, __LINE__, #c); } while (0)
 
 /* Kernel command line (Multiboot), without the leading kernel path. */
-extern char boot_command_line[256];
+extern char boot_command_line[1024];
 bool cmdline_has(const char *opt);
+const char *cmdline_get(const char *key);
 
 extern volatile unsigned long jiffies;
 #endif

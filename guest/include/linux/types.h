@@ -10,6 +10,7 @@ typedef uint16_t u16;
 typedef uint8_t u8;
 typedef uint64_t u64;
 typedef int32_t s32;
+typedef int64_t s64;
 typedef unsigned long phys_addr_t;
 typedef uint32_t pte_t;
 typedef uint32_t pde_t;

@@ -124,12 +124,15 @@ static int do_test_wp_bit(void)
 /* The boot check Linux printed for a decade: set CR0.WP (it stays set) and
  * see whether ring 0 may still write a read-only page. The 386 has no WP
  * bit and writes; the 486 and later fault. */
+int wp_works_ok;
+
 void test_wp_bit(void)
 {
 	printk(KERN_INFO "Checking if this processor honours the WP bit even in supervisor mode...");
 	write_cr0(read_cr0() | X86_CR0_WP);
 	set_fixmap(FIX_WP_TEST, __pa(wp_test_page), PAGE_KERNEL_RO);
 	int ok = do_test_wp_bit();
+	wp_works_ok = ok;
 	clear_fixmap(FIX_WP_TEST);
 	printk(ok ? "Ok.\n" : "No.\n");
 }

@@ -2,6 +2,7 @@
  * with one OUT each, and the introspection table (see mm_channel.h and
  * docs/mm-channel.md). */
 #include <linux/mm.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <asm/io.h>
@@ -52,6 +53,9 @@ void mm_event(u16 type, u32 pfn, u32 count, u8 order, u8 zone, u8 owner,
 	e->owner = owner;
 	e->cache = cache;
 	e->addr = addr;
+	/* A user frame belongs to the process it is being allocated for. */
+	if (owner == MMOWN_USER && type == MMEV_PAGE_ALLOC)
+		e->pid = current->pid;
 	if (name)
 		strncpy(e->name, name, MMCHAN_NAME_LEN);
 	outl(__pa(e), MMCHAN_PORT);
