@@ -38,6 +38,25 @@ static const char *const type_names[MMEV_TYPE_MAX] = {
 	[MMEV_VFREE] = "vfree",
 	[MMEV_KMAP] = "kmap",
 	[MMEV_KUNMAP] = "kunmap",
+	[MMEV_VMA_ADD] = "vma_add",
+	[MMEV_VMA_REMOVE] = "vma_remove",
+	[MMEV_VMA_CHANGE] = "vma_change",
+	[MMEV_FAULT] = "fault",
+	[MMEV_FORK] = "fork",
+	[MMEV_EXIT] = "exit",
+	[MMEV_OOM_KILL] = "oom_kill",
+};
+
+static const char *const fault_names[MMFAULT_MAX] = {
+	[MMFAULT_NONE] = "none",
+	[MMFAULT_DEMAND_ZERO] = "demand_zero",
+	[MMFAULT_COW] = "cow",
+	[MMFAULT_COW_REUSE] = "cow_reuse",
+	[MMFAULT_STACK_GROWTH] = "stack_growth",
+	[MMFAULT_SIGSEGV] = "sigsegv",
+	[MMFAULT_OOM] = "oom",
+	[MMFAULT_SPURIOUS] = "spurious",
+	[MMFAULT_KERNEL] = "kernel",
 };
 
 static const char *const owner_names[MMOWN_MAX] = {
@@ -56,6 +75,11 @@ static const char *const owner_names[MMOWN_MAX] = {
 const char *mmchan_type_name(unsigned type)
 {
 	return type < MMEV_TYPE_MAX ? type_names[type] : "unknown";
+}
+
+const char *mmchan_fault_name(unsigned outcome)
+{
+	return outcome < MMFAULT_MAX ? fault_names[outcome] : "unknown";
 }
 
 const char *mmchan_owner_name(unsigned owner)

@@ -58,6 +58,7 @@ int mmchan_decode(const uint8_t *raw, uint32_t len, struct mmchan_event *out);
  * "Normal"...); "unknown" for out-of-range values. */
 const char *mmchan_type_name(unsigned type);
 const char *mmchan_owner_name(unsigned owner);
+const char *mmchan_fault_name(unsigned outcome);	/* enum mmchan_fault: "demand_zero"... */
 const char *mmchan_zone_name(unsigned zone);
 
 /* Find MMULAB_INTROSPECT_SYMBOL in an ELF32 kernel with libelf. On success

@@ -80,14 +80,54 @@ static void emit_string(struct out *o, const char *s, size_t max)
 	emit(o, "\"");
 }
 
+/* The process half's events carry their own field names. */
+static int format_proc(struct out *o, const struct mmchan_event *ev)
+{
+	switch (ev->type) {
+	case MMEV_VMA_ADD:
+	case MMEV_VMA_REMOVE:
+	case MMEV_VMA_CHANGE:
+		emit(o, ",\"pid\":%u,\"start\":\"0x%08x\",\"end\":\"0x%08x\",\"flags\":\"0x%x\"",
+		     (unsigned)ev->pid, (unsigned)ev->addr, (unsigned)ev->count, (unsigned)ev->cache);
+		if (ev->name[0]) {
+			emit(o, ",\"name\":");
+			emit_string(o, ev->name, MMCHAN_NAME_LEN);
+		}
+		return 1;
+	case MMEV_FAULT:
+		emit(o, ",\"pid\":%u,\"address\":\"0x%08x\",\"eip\":\"0x%08x\",\"error\":%u,"
+		     "\"outcome\":\"%s\"", (unsigned)ev->pid, (unsigned)ev->addr, (unsigned)ev->cache,
+		     (unsigned)ev->count, mmchan_fault_name(ev->order));
+		return 1;
+	case MMEV_FORK:
+		emit(o, ",\"parent\":%u,\"pid\":%u,\"name\":", (unsigned)ev->count, (unsigned)ev->pid);
+		emit_string(o, ev->name, MMCHAN_NAME_LEN);
+		return 1;
+	case MMEV_EXIT:
+		emit(o, ",\"pid\":%u,\"status\":%u", (unsigned)ev->pid, (unsigned)ev->count);
+		return 1;
+	case MMEV_OOM_KILL:
+		emit(o, ",\"pid\":%u,\"name\":", (unsigned)ev->pid);
+		emit_string(o, ev->name, MMCHAN_NAME_LEN);
+		emit(o, ",\"rss\":%u", (unsigned)ev->count);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 int trace_mm_format(char *buf, size_t size, uint64_t icount, const struct mmchan_event *ev)
 {
 	struct out o = { buf, size, 0 };
 	if (size)
 		buf[0] = 0;
-	unsigned f = fields_of(ev->type);
 	emit(&o, "{\"icount\":%llu,\"seq\":%u,\"type\":\"%s\"", (unsigned long long)icount,
 	     (unsigned)ev->seq, mmchan_type_name(ev->type));
+	if (format_proc(&o, ev)) {
+		emit(&o, "}");
+		return (int)o.len;
+	}
+	unsigned f = fields_of(ev->type);
 	if (f & F_PFN)
 		emit(&o, ",\"pfn\":%u", (unsigned)ev->pfn);
 	if (f & F_ORDER)

@@ -9,6 +9,7 @@
 #include <linux/string.h>
 #include <linux/errno-base.h>
 #include <asm/uaccess.h>
+#include <asm/mm_events.h>
 
 unsigned long free_pages_baseline;
 
@@ -49,6 +50,7 @@ static void exit_mm(struct task_struct *t)
 void do_exit(int status)
 {
 	struct task_struct *t = current;
+	mm_event_proc(MMEV_EXIT, t->pid, 0, (u32)status, 0, 0, 0);
 	if (t->pid == 1) {
 		/* The demo is over: check that every frame came back, then
 		 * power off with init's exit code, so a headless run's status

@@ -10,6 +10,7 @@
 #include <linux/fs.h>
 #include <linux/errno-base.h>
 #include <asm/processor.h>
+#include <asm/mm_events.h>
 
 static struct kmem_cache *task_cachep;
 
@@ -40,7 +41,7 @@ void free_task(struct task_struct *t)
 }
 
 /* Copy every VMA and its page table entries (Linux's dup_mmap). */
-static struct mm_struct *dup_mm(struct mm_struct *old)
+static struct mm_struct *dup_mm(struct mm_struct *old, int pid)
 {
 	struct mm_struct *mm = mm_alloc();
 	if (!mm)
@@ -83,6 +84,7 @@ static struct mm_struct *dup_mm(struct mm_struct *old)
 		rb_insert_color(&n->vm_rb, &mm->mm_rb);
 		mm->map_count++;
 		mm->total_vm += (n->vm_end - n->vm_start) >> PAGE_SHIFT;
+		mm_event_vma(MMEV_VMA_ADD, pid, n);
 		if (copy_page_range(mm, old, v))
 			goto fail;
 	}
@@ -107,7 +109,8 @@ int do_fork(struct pt_regs *regs)
 		free_task(p);
 		return -EAGAIN;
 	}
-	p->mm = dup_mm(current->mm);
+	mm_event_proc(MMEV_FORK, pid, 0, current->pid, 0, 0, current->comm);
+	p->mm = dup_mm(current->mm, pid);
 	if (!p->mm) {
 		free_task(p);
 		return -ENOMEM;

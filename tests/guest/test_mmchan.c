@@ -104,8 +104,65 @@ Test(mmchan_decode, unterminated_name_is_cut)
 	cr_expect_eq(strlen(ev.name), 15);
 }
 
+/* The process half's records: the same layout, other meanings. */
+Test(mmchan_decode, process_events)
+{
+	uint8_t r[48];
+	struct mmchan_event ev;
+	memset(r, 0, sizeof(r));
+	put16(r + 0, MMEV_FAULT);
+	put16(r + 2, 48);
+	put32(r + 4, 9);
+	put32(r + 12, 6);		/* count: error code (user write) */
+	r[16] = MMFAULT_DEMAND_ZERO;	/* order: outcome */
+	put32(r + 20, 0x08048123);	/* cache: EIP */
+	put32(r + 24, 0x0804c010);	/* addr: CR2 */
+	put32(r + 28, 3);		/* pid */
+	cr_assert_eq(mmchan_decode(r, sizeof(r), &ev), 0);
+	cr_expect_eq(ev.type, MMEV_FAULT);
+	cr_expect_eq(ev.count, 6);
+	cr_expect_eq(ev.order, MMFAULT_DEMAND_ZERO);
+	cr_expect_eq(ev.cache, 0x08048123u);
+	cr_expect_eq(ev.addr, 0x0804c010u);
+	cr_expect_eq(ev.pid, 3);
+
+	static const uint16_t types[] = { MMEV_VMA_ADD, MMEV_VMA_REMOVE, MMEV_VMA_CHANGE,
+					  MMEV_FORK, MMEV_EXIT, MMEV_OOM_KILL };
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		memset(r, 0, sizeof(r));
+		put16(r + 0, types[i]);
+		put16(r + 2, 48);
+		put32(r + 12, 0xbffff000);
+		put32(r + 20, 0x73);
+		put32(r + 24, 0xbfffe000);
+		put32(r + 28, 2);
+		memcpy(r + 32, "[stack]", 7);
+		cr_assert_eq(mmchan_decode(r, sizeof(r), &ev), 0, "type %u", types[i]);
+		cr_expect_eq(ev.type, types[i]);
+		cr_expect_eq(ev.addr, 0xbfffe000u);
+		cr_expect_eq(ev.count, 0xbffff000u);
+		cr_expect_eq(ev.cache, 0x73u);
+		cr_expect_eq(ev.pid, 2);
+		cr_expect_str_eq(ev.name, "[stack]");
+	}
+}
+
 Test(mmchan_names, stable_strings)
 {
+	cr_expect_str_eq(mmchan_type_name(MMEV_VMA_ADD), "vma_add");
+	cr_expect_str_eq(mmchan_type_name(MMEV_VMA_REMOVE), "vma_remove");
+	cr_expect_str_eq(mmchan_type_name(MMEV_VMA_CHANGE), "vma_change");
+	cr_expect_str_eq(mmchan_type_name(MMEV_FAULT), "fault");
+	cr_expect_str_eq(mmchan_type_name(MMEV_FORK), "fork");
+	cr_expect_str_eq(mmchan_type_name(MMEV_EXIT), "exit");
+	cr_expect_str_eq(mmchan_type_name(MMEV_OOM_KILL), "oom_kill");
+	for (unsigned t = 1; t < MMEV_TYPE_MAX; t++)
+		cr_expect(mmchan_type_name(t) != NULL, "type %u has a name", t);
+	cr_expect_str_eq(mmchan_fault_name(MMFAULT_DEMAND_ZERO), "demand_zero");
+	cr_expect_str_eq(mmchan_fault_name(MMFAULT_COW), "cow");
+	cr_expect_str_eq(mmchan_fault_name(MMFAULT_STACK_GROWTH), "stack_growth");
+	cr_expect_str_eq(mmchan_fault_name(MMFAULT_SIGSEGV), "sigsegv");
+	cr_expect_str_eq(mmchan_fault_name(MMFAULT_MAX), "unknown");
 	cr_expect_str_eq(mmchan_type_name(MMEV_PAGE_ALLOC), "page_alloc");
 	cr_expect_str_eq(mmchan_type_name(MMEV_KUNMAP), "kunmap");
 	cr_expect_str_eq(mmchan_type_name(999), "unknown");

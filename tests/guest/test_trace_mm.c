@@ -111,6 +111,80 @@ Test(trace_mm, vmalloc_and_kmap_lines)
 		    "{\"icount\":10,\"seq\":7,\"type\":\"kmap\",\"pfn\":229376,\"addr\":\"0xff801000\"}");
 }
 
+Test(trace_mm, vma_lines)
+{
+	struct mmchan_event e = ev(MMEV_VMA_ADD);
+	e.pid = 1;
+	e.addr = 0x08048000;
+	e.count = 0x08049000;
+	e.cache = 0x5;
+	expect_line(10, &e,
+		    "{\"icount\":10,\"seq\":7,\"type\":\"vma_add\",\"pid\":1,\"start\":\"0x08048000\","
+		    "\"end\":\"0x08049000\",\"flags\":\"0x5\"}");
+	e.type = MMEV_VMA_CHANGE;
+	memcpy(e.name, "[heap]", 6);
+	expect_line(11, &e,
+		    "{\"icount\":11,\"seq\":7,\"type\":\"vma_change\",\"pid\":1,\"start\":\"0x08048000\","
+		    "\"end\":\"0x08049000\",\"flags\":\"0x5\",\"name\":\"[heap]\"}");
+	e.type = MMEV_VMA_REMOVE;
+	expect_line(12, &e,
+		    "{\"icount\":12,\"seq\":7,\"type\":\"vma_remove\",\"pid\":1,\"start\":\"0x08048000\","
+		    "\"end\":\"0x08049000\",\"flags\":\"0x5\",\"name\":\"[heap]\"}");
+}
+
+Test(trace_mm, fault_lines)
+{
+	struct mmchan_event e = ev(MMEV_FAULT);
+	e.pid = 2;
+	e.addr = 0x0804c010;
+	e.cache = 0x08048123;
+	e.count = 6;
+	e.order = MMFAULT_DEMAND_ZERO;
+	expect_line(5, &e,
+		    "{\"icount\":5,\"seq\":7,\"type\":\"fault\",\"pid\":2,\"address\":\"0x0804c010\","
+		    "\"eip\":\"0x08048123\",\"error\":6,\"outcome\":\"demand_zero\"}");
+	e.order = MMFAULT_COW;
+	e.count = 7;
+	expect_line(5, &e,
+		    "{\"icount\":5,\"seq\":7,\"type\":\"fault\",\"pid\":2,\"address\":\"0x0804c010\","
+		    "\"eip\":\"0x08048123\",\"error\":7,\"outcome\":\"cow\"}");
+	e.order = MMFAULT_STACK_GROWTH;
+	expect_line(5, &e,
+		    "{\"icount\":5,\"seq\":7,\"type\":\"fault\",\"pid\":2,\"address\":\"0x0804c010\","
+		    "\"eip\":\"0x08048123\",\"error\":7,\"outcome\":\"stack_growth\"}");
+	e.order = MMFAULT_SIGSEGV;
+	e.addr = 0;
+	e.count = 4;
+	expect_line(5, &e,
+		    "{\"icount\":5,\"seq\":7,\"type\":\"fault\",\"pid\":2,\"address\":\"0x00000000\","
+		    "\"eip\":\"0x08048123\",\"error\":4,\"outcome\":\"sigsegv\"}");
+	e.order = 200;
+	expect_line(5, &e,
+		    "{\"icount\":5,\"seq\":7,\"type\":\"fault\",\"pid\":2,\"address\":\"0x00000000\","
+		    "\"eip\":\"0x08048123\",\"error\":4,\"outcome\":\"unknown\"}");
+}
+
+Test(trace_mm, fork_exit_oom_lines)
+{
+	struct mmchan_event e = ev(MMEV_FORK);
+	e.pid = 3;
+	e.count = 1;
+	memcpy(e.name, "sh", 2);
+	expect_line(1, &e,
+		    "{\"icount\":1,\"seq\":7,\"type\":\"fork\",\"parent\":1,\"pid\":3,\"name\":\"sh\"}");
+	e = ev(MMEV_EXIT);
+	e.pid = 3;
+	e.count = 0x100;
+	expect_line(2, &e, "{\"icount\":2,\"seq\":7,\"type\":\"exit\",\"pid\":3,\"status\":256}");
+	e = ev(MMEV_OOM_KILL);
+	e.pid = 4;
+	e.count = 1234;
+	memcpy(e.name, "hog\"", 4);
+	expect_line(3, &e,
+		    "{\"icount\":3,\"seq\":7,\"type\":\"oom_kill\",\"pid\":4,\"name\":\"hog\\\"\","
+		    "\"rss\":1234}");
+}
+
 Test(trace_mm, guest_names_are_escaped)
 {
 	struct mmchan_event e = ev(MMEV_CACHE_DESTROY);

@@ -53,7 +53,31 @@ enum mmchan_type {
 	MMEV_VFREE = 11,	/* addr = area start, count = pages */
 	MMEV_KMAP = 12,		/* pfn, addr = virtual address in the PKMAP/fixmap area */
 	MMEV_KUNMAP = 13,	/* pfn, addr */
-	MMEV_TYPE_MAX = 14
+	/* The process half. pid is the process concerned. */
+	MMEV_VMA_ADD = 14,	/* addr = vm_start, count = vm_end, cache = vm_flags, pid */
+	MMEV_VMA_REMOVE = 15,	/* addr = vm_start, count = vm_end, cache = vm_flags, pid */
+	MMEV_VMA_CHANGE = 16,	/* same: the VMA's new range or flags (split, merge,
+				 * mprotect, brk, stack growth) */
+	MMEV_FAULT = 17,	/* addr = CR2, cache = EIP, count = error code,
+				 * order = enum mmchan_fault, pid */
+	MMEV_FORK = 18,		/* pid = child, count = parent pid, name = comm */
+	MMEV_EXIT = 19,		/* pid, count = wait status (code << 8, or signal) */
+	MMEV_OOM_KILL = 20,	/* pid = victim, count = resident pages, name = comm */
+	MMEV_TYPE_MAX = 21
+};
+
+/* What a page fault (MMEV_FAULT) came to. */
+enum mmchan_fault {
+	MMFAULT_NONE = 0,
+	MMFAULT_DEMAND_ZERO = 1,	/* a fresh zeroed frame */
+	MMFAULT_COW = 2,		/* write to a shared frame: private copy */
+	MMFAULT_COW_REUSE = 3,		/* write to a read-only frame it alone maps: W bit set */
+	MMFAULT_STACK_GROWTH = 4,	/* the stack VMA grew down (then demand-zero) */
+	MMFAULT_SIGSEGV = 5,		/* bad access from user mode */
+	MMFAULT_OOM = 6,		/* no frame: the OOM killer ran */
+	MMFAULT_SPURIOUS = 7,		/* nothing to do (the PTE was already fine) */
+	MMFAULT_KERNEL = 8,		/* bad access from kernel mode: fixup or oops */
+	MMFAULT_MAX = 9
 };
 
 /* Who owns a frame (the frame map's colours). */

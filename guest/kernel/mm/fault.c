@@ -9,6 +9,7 @@
 #include <linux/errno-base.h>
 #include <asm/pgtable.h>
 #include <asm/processor.h>
+#include <asm/mm_events.h>
 
 #define PF_PROT 1
 #define PF_WRITE 2
@@ -50,6 +51,15 @@ static bool access_error(unsigned long error, struct vm_area_struct *vma)
 	return !(vma->vm_flags & (VM_READ | VM_EXEC | VM_WRITE));
 }
 
+extern u8 mm_fault_outcome;
+
+/* Report a user-space fault (or a bad kernel one) on the mm channel. */
+static void fault_event(struct pt_regs *regs, unsigned long addr, unsigned long error,
+			unsigned outcome)
+{
+	mm_event_proc(MMEV_FAULT, current->pid, addr, error, regs->eip, outcome, 0);
+}
+
 void do_page_fault(struct pt_regs *regs)
 {
 	unsigned long addr = read_cr2();
@@ -64,6 +74,7 @@ void do_page_fault(struct pt_regs *regs)
 	if (!mm)
 		goto bad_area;
 retry:;
+	unsigned outcome = 0;
 	struct vm_area_struct *vma = find_vma(mm, addr);
 	if (!vma)
 		goto bad_area;
@@ -76,10 +87,12 @@ retry:;
 			goto bad_area;
 		if (expand_stack(vma, addr))
 			goto bad_area;
+		outcome = MMFAULT_STACK_GROWTH;
 	}
 	if (access_error(error, vma))
 		goto bad_area;
 	if (handle_mm_fault(mm, vma, addr, error & PF_WRITE)) {
+		fault_event(regs, addr, error, MMFAULT_OOM);
 		out_of_memory();
 		if (current->pending & (1ULL << (SIGKILL - 1))) {
 			if (!user_mode(regs))
@@ -89,9 +102,11 @@ retry:;
 		schedule();	/* let the victim run and exit */
 		goto retry;
 	}
+	fault_event(regs, addr, error, outcome ? outcome : mm_fault_outcome);
 	return;
 
 bad_area:
+	fault_event(regs, addr, error, user_mode(regs) ? MMFAULT_SIGSEGV : MMFAULT_KERNEL);
 	if (user_mode(regs)) {
 		force_sig_segv(addr, regs, error);
 		return;

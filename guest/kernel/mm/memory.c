@@ -90,8 +90,13 @@ void flush_tlb_range(struct mm_struct *mm, unsigned long start, unsigned long en
  * frame for a never-touched page, a private copy on a write to a shared
  * read-only frame (copy-on-write), or just the W bit when this PTE is the
  * frame's only user. Returns 0, or -ENOMEM. */
+/* What the last handle_mm_fault() did (enum mmchan_fault), for the
+ * fault handler's MMEV_FAULT event. */
+u8 mm_fault_outcome;
+
 int handle_mm_fault(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr, int write)
 {
+	mm_fault_outcome = MMFAULT_SPURIOUS;
 	addr &= PAGE_MASK;
 	pte_t *ptep = pte_offset(mm, addr, true);
 	if (!ptep)
@@ -106,12 +111,14 @@ int handle_mm_fault(struct mm_struct *mm, struct vm_area_struct *vma, unsigned l
 			prot |= _PAGE_RW;
 		*ptep = page_to_phys(p) | prot;
 		mm->rss++;
+		mm_fault_outcome = MMFAULT_DEMAND_ZERO;
 		return 0;
 	}
 	if (write && !(*ptep & _PAGE_RW)) {
 		struct page *old = pfn_to_page(PTE_ADDR(*ptep) >> PAGE_SHIFT);
 		if (page_count(old) == 1 || (vma->vm_flags & VM_SHARED)) {
 			*ptep |= _PAGE_RW;
+			mm_fault_outcome = MMFAULT_COW_REUSE;
 		} else {
 			struct page *p = alloc_page(GFP_USERPAGE);
 			if (!p)
@@ -119,6 +126,7 @@ int handle_mm_fault(struct mm_struct *mm, struct vm_area_struct *vma, unsigned l
 			copy_user_page(p, old);
 			*ptep = page_to_phys(p) | prot | _PAGE_RW;
 			__free_page(old);
+			mm_fault_outcome = MMFAULT_COW;
 		}
 		flush_one(mm, addr);
 	}

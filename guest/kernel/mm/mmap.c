@@ -9,6 +9,7 @@
 #include <linux/sched.h>
 #include <linux/errno-base.h>
 #include <asm/pgtable.h>
+#include <asm/mm_events.h>
 
 
 struct kmem_cache *vm_area_cachep, *mm_cachep;
@@ -123,8 +124,18 @@ struct vm_area_struct *find_vma_intersection(struct mm_struct *mm, unsigned long
 	return v;
 }
 
+/* Every change to a VMA list goes through unlink_vma, link_vma, set_vm_end
+ * or vma_changed below, which report it on the mm channel (for the process
+ * running now: exec, brk, mmap, munmap, mprotect, faults and exit all work
+ * on current's address space; fork reports the child's copies itself). */
+static void vma_changed(struct vm_area_struct *v)
+{
+	mm_event_vma(MMEV_VMA_CHANGE, current->pid, v);
+}
+
 static void unlink_vma(struct mm_struct *mm, struct vm_area_struct *v)
 {
+	mm_event_vma(MMEV_VMA_REMOVE, current->pid, v);
 	rb_erase(&v->vm_rb, &mm->mm_rb);
 	list_del(&v->vm_list);
 	if (mm->mmap_cache == v)
@@ -137,6 +148,7 @@ static void link_vma(struct mm_struct *mm, struct vm_area_struct *v, struct vm_a
 	list_add(&v->vm_list, prev ? &prev->vm_list : &mm->mmap);
 	rb_insert_vma(mm, v);
 	mm->map_count++;
+	mm_event_vma(MMEV_VMA_ADD, current->pid, v);
 }
 
 /* vm_end is the tree key: re-insert after changing it. */
@@ -145,6 +157,7 @@ static void set_vm_end(struct mm_struct *mm, struct vm_area_struct *v, unsigned 
 	rb_erase(&v->vm_rb, &mm->mm_rb);
 	v->vm_end = end;
 	rb_insert_vma(mm, v);
+	vma_changed(v);
 }
 
 static bool can_merge(const struct vm_area_struct *v, unsigned long flags)
@@ -173,6 +186,7 @@ struct vm_area_struct *insert_vm_area(struct mm_struct *mm, unsigned long start,
 	}
 	if (next && next->vm_start == end && can_merge(next, flags)) {
 		next->vm_start = start;
+		vma_changed(next);
 		return next;
 	}
 	struct vm_area_struct *v = kmem_cache_alloc(vm_area_cachep, GFP_KERNEL);
@@ -383,6 +397,7 @@ int expand_stack(struct vm_area_struct *vma, unsigned long addr)
 		return -ENOMEM;
 	vma->vm_start = addr;
 	mm->total_vm += grow;
+	vma_changed(vma);
 	return 0;
 }
 
@@ -435,6 +450,7 @@ int vma_set_flags(struct mm_struct *mm, unsigned long s, unsigned long e, unsign
 	if ((v->vm_flags & VM_ACCOUNT) && !(flags & VM_ACCOUNT))
 		vm_unacct_memory(vma_pages(v));
 	v->vm_flags = flags;
+	vma_changed(v);
 	struct vm_area_struct *p = vma_prev(mm, v), *n = vma_next(mm, v);
 	if (n && n->vm_start == v->vm_end && can_merge(n, flags) && can_merge(v, n->vm_flags)) {
 		unsigned long end = n->vm_end;

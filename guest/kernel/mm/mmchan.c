@@ -35,11 +35,9 @@ void mmchan_init(void)
 /* Fill the record and hand its physical address to the emulator. The
  * record is reused: the emulator copies it during the OUT. Interrupts are
  * off meanwhile so that an IRQ-time event cannot overwrite it half-made. */
-void mm_event(u16 type, u32 pfn, u32 count, u8 order, u8 zone, u8 owner,
-	      u32 cache, u32 addr, const char *name)
+static void send_event(u16 type, u32 pfn, u32 count, u8 order, u8 zone, u8 owner,
+		       u32 cache, u32 addr, u32 pid, const char *name)
 {
-	if (!mmchan_enabled)
-		return;
 	u32 f = local_irq_save();
 	struct mmchan_event *e = &ev_record;
 	memset(e, 0, sizeof(*e));
@@ -53,13 +51,34 @@ void mm_event(u16 type, u32 pfn, u32 count, u8 order, u8 zone, u8 owner,
 	e->owner = owner;
 	e->cache = cache;
 	e->addr = addr;
-	/* A user frame belongs to the process it is being allocated for. */
-	if (owner == MMOWN_USER && type == MMEV_PAGE_ALLOC)
-		e->pid = current->pid;
+	e->pid = pid;
 	if (name)
 		strncpy(e->name, name, MMCHAN_NAME_LEN);
 	outl(__pa(e), MMCHAN_PORT);
 	local_irq_restore(f);
+}
+
+void mm_event(u16 type, u32 pfn, u32 count, u8 order, u8 zone, u8 owner,
+	      u32 cache, u32 addr, const char *name)
+{
+	if (!mmchan_enabled)
+		return;
+	/* A user frame belongs to the process it is being allocated for. */
+	u32 pid = owner == MMOWN_USER && type == MMEV_PAGE_ALLOC ? current->pid : 0;
+	send_event(type, pfn, count, order, zone, owner, cache, addr, pid, name);
+}
+
+void mm_event_proc(u16 type, u32 pid, u32 addr, u32 count, u32 cache, u8 order,
+		   const char *name)
+{
+	if (!mmchan_enabled)
+		return;
+	send_event(type, 0, count, order, 0, 0, cache, addr, pid, name);
+}
+
+void mm_event_vma(u16 type, u32 pid, const struct vm_area_struct *v)
+{
+	mm_event_proc(type, pid, v->vm_start, v->vm_end, v->vm_flags, 0, v->vm_name);
 }
 
 void mm_event_pages(u16 type, struct page *page, unsigned int order, unsigned owner)

@@ -5,6 +5,7 @@
 #include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/errno-base.h>
+#include <asm/mm_events.h>
 
 int sysctl_overcommit_memory;		/* 0 guess, 1 always, 2 never */
 int sysctl_overcommit_ratio = 50;	/* percent of RAM in mode 2 */
@@ -63,5 +64,6 @@ void out_of_memory(void)
 	if (!victim)
 		panic("Out of memory and no killable processes");
 	printk(KERN_ERR "Out of memory: Killed process %d (%s)\n", victim->pid, victim->comm);
+	mm_event_proc(MMEV_OOM_KILL, victim->pid, 0, victim->mm->rss, 0, 0, victim->comm);
 	send_sig(SIGKILL, victim);
 }
