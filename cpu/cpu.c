@@ -134,6 +134,8 @@ void cpu_set_state(struct cpu *c, const struct cpu_state *in)
 	mmu_set_cr3(c->mmu, in->cr3);
 }
 
+const uint32_t *cpu_insn_eip_source(const struct cpu *c) { return &c->insn_eip; }
+
 void cpu_last_pc(const struct cpu *c, uint16_t *cs, uint32_t *eip)
 {
 	if (cs)

@@ -119,6 +119,10 @@ void cpu_set_state(struct cpu *c, const struct cpu_state *in);
 
 /* Last CS:EIP at which an instruction started (for shutdown messages). */
 void cpu_last_pc(const struct cpu *c, uint16_t *cs, uint32_t *eip);
+/* Where the CPU keeps the EIP of the instruction being executed, for
+ * mmu_set_stale_check() (the stale-TLB checker names it in its reports and
+ * reports once per (EIP, linear page)). Valid for the CPU's lifetime. */
+const uint32_t *cpu_insn_eip_source(const struct cpu *c);
 
 /* Length in bytes of the instruction at buf (avail bytes readable) when
  * decoded in 16-bit (code32 = 0) or 32-bit code for this model; -1 if it

@@ -111,20 +111,14 @@ static void unimp_hook(void *opaque, const char *kind, uint32_t addr, int size, 
 			 cs, eip);
 }
 
-/* The hook runs during the access, so cpu_last_pc() names the instruction
- * that used the stale entry (the MMU is given no EIP source: the CPU's
- * current EIP is not part of the public API; the MMU then reports each
- * linear page once). */
+/* -d stale-tlb: the MMU reads the EIP of the instruction that used the
+ * stale entry from cpu_insn_eip_source() and reports each (EIP, linear
+ * page) once. */
 static void stale_hook(void *opaque, const struct mmu_stale_report *r)
 {
-	struct machine *m = opaque;
-	uint16_t cs = 0;
-	uint32_t eip = r->eip;
-
-	if (!eip && m->cpu)
-		cpu_last_pc(m->cpu, &cs, &eip);
+	(void)opaque;
 	log_line("stale-tlb: eip 0x%08x linear 0x%08x pte@0x%08x cached paddr 0x%08x flags 0x%03x,"
-		 " memory paddr 0x%08x flags 0x%03x", eip, r->lin, r->pte_addr, r->cached_paddr,
+		 " memory paddr 0x%08x flags 0x%03x", r->eip, r->lin, r->pte_addr, r->cached_paddr,
 		 r->cached_flags, r->mem_paddr, r->mem_flags);
 }
 
@@ -317,7 +311,7 @@ struct machine *machine_create(const struct emu_options *o, char *err, int errle
 		cpu_set_hooks(m->cpu, &h);
 	}
 	if (log_on(LOG_STALE_TLB))
-		mmu_set_stale_check(m->mmu, NULL, stale_hook, m);
+		mmu_set_stale_check(m->mmu, cpu_insn_eip_source(m->cpu), stale_hook, m);
 	cpu_reset(m->cpu);
 	if (log_on(LOG_CPU_RESET))
 		log_line("cpu_reset: power-on, model %s", cpu_model_name((enum cpu_model)o->cpu));
