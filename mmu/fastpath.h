@@ -45,6 +45,7 @@ struct mmu_fast_entry {
 struct mmu_fast {
 	struct mmu_fast_entry t[2][2][MMU_FAST_SIZE]; /* [write][user][page & mask] */
 	uint64_t gen;        /* what mmu_generation() returns */
+	int *gen_notify;     /* set to 1 on every change of gen (mmu_set_gen_notify) */
 };
 
 /* As mmu_generation(), inline. */

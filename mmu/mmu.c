@@ -152,7 +152,7 @@ void mmu_reset(struct mmu *m)
 	for (int id = 0; id < TLB_COUNT; id++)
 		if (m->tlb[id].sets)
 			m->tlb[id].flushes[FLUSH_RESET]++;
-	m->fast.gen++;
+	mmu_gen_bump(m);
 }
 
 const struct mmu_config *mmu_config(const struct mmu *m)
@@ -200,6 +200,11 @@ void mmu_flush(struct mmu *m, enum tlb_flush_cause cause)
 uint64_t mmu_generation(const struct mmu *m)
 {
 	return m->fast.gen;
+}
+
+void mmu_set_gen_notify(struct mmu *m, int *flag)
+{
+	m->fast.gen_notify = flag;
 }
 
 const struct mmu_fault *mmu_fault(const struct mmu *m)

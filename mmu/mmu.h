@@ -111,6 +111,9 @@ int mmu_translate(struct mmu *m, uint32_t lin, enum mmu_access acc, int user,
  * or invalidated, or the paging mode changes. A caller that caches a
  * translation (the CPU's current code page) revalidates when it changes. */
 uint64_t mmu_generation(const struct mmu *m);
+/* Ask the MMU to store 1 into *flag whenever mmu_generation() changes
+ * (NULL: stop). The CPU points it at its run loop's attention word. */
+void mmu_set_gen_notify(struct mmu *m, int *flag);
 
 const struct mmu_fault *mmu_fault(const struct mmu *m);
 

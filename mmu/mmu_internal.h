@@ -197,4 +197,14 @@ void fast_update_enable(struct mmu *m);
 void stale_check(struct mmu *m, uint32_t lin, const struct tlb_ent *e);
 void stale_free(struct mmu *m);
 
+/* Every change of the flush generation goes through here, so that the
+ * CPU (which caches its code page translation and runs decoded blocks
+ * without re-checking the generation per instruction) hears of it. */
+static inline void mmu_gen_bump(struct mmu *m)
+{
+	m->fast.gen++;
+	if (m->fast.gen_notify)
+		*m->fast.gen_notify = 1;
+}
+
 #endif

@@ -36,7 +36,7 @@ static inline void drop_ent(struct mmu *m, struct tlb *t, int set, struct tlb_en
 	t->s[set].retired_hits += e->hits;
 	e->hits = 0;
 	e->valid = 0;
-	m->fast.gen++;
+	mmu_gen_bump(m);
 }
 
 void tlb_drop(struct mmu *m, struct tlb *t, int set, int way)
@@ -95,7 +95,7 @@ void tlb_flush_all(struct mmu *m, enum tlb_flush_cause cause, int keep_global)
 		if (mmu_wants(m, MMU_EV_FLUSH))
 			mmu_emit(m, MMU_EV_FLUSH, id, -1, -1, 0, 0, 0, cause);
 	}
-	m->fast.gen++;
+	mmu_gen_bump(m);
 }
 
 /* Everything that translates lin: its 4 KiB entry, and every large entry
@@ -130,5 +130,5 @@ void tlb_invalidate_lin(struct mmu *m, uint32_t lin, int counted)
 					drop_ent(m, t, s, e);
 			}
 	}
-	m->fast.gen++;
+	mmu_gen_bump(m);
 }

@@ -98,7 +98,7 @@ static void tr_store(struct mmu *m, struct tlb *t, uint32_t tr6)
 	 * only move on the TLB's own fills (REP chose this way). */
 	if (e->valid && m->cfg.policy != TLB_PTR386 && m->cfg.policy != TLB_RR)
 		repl_touch(m, t, set, way, 1);
-	m->fast.gen++;
+	mmu_gen_bump(m);
 }
 
 void mmu_tr_write(struct mmu *m, int tr, uint32_t val)
