@@ -51,15 +51,24 @@ int decode_insn(enum cpu_model model, const uint8_t *b, int avail, int code32, s
 enum { LF_NONE, LF_ADD, LF_SUB, LF_LOGIC, LF_INC, LF_DEC };
 #define FL_ARITH (FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_OF)
 
-/* One slot of the decoded-instruction cache (direct mapped on the
- * physical address of the first byte). */
-struct dentry {
-	uint32_t tag;       /* physical address of the instruction */
-	uint8_t mode;       /* 1 + code32; 0 = empty */
-	struct insn i;
+/* A decoded block (block.c): up to BLOCK_MAX_INSNS instructions decoded
+ * from consecutive bytes of one physical page for one code size. */
+#define BLOCK_MAX_INSNS 32
+struct block {
+	uint32_t pa;            /* physical address of the first instruction */
+	uint8_t mode;           /* code_mode() it was decoded for; 0: dropped */
+	uint8_t n;              /* instructions, 1..BLOCK_MAX_INSNS */
+	uint16_t len;           /* bytes they cover */
+	struct insn *i;         /* the n instructions */
+	struct block *page_next;/* next block decoded from the same page */
 };
-#define DCACHE_BITS 16
-#define DCACHE_SIZE (1u << DCACHE_BITS)
+#define BTAB_BITS 14
+#define BTAB_SIZE (1u << BTAB_BITS)
+static inline uint32_t btab_index(uint32_t pa)
+{
+	return (pa * 0x9E3779B1u) >> (32 - BTAB_BITS);
+}
+struct code_page;
 
 struct core {
 	/* lazy flags */
@@ -73,7 +82,7 @@ struct core {
 	uint32_t fetch_phys;       /* physical page base */
 	uint64_t fetch_gen;        /* mmu_generation() when translated */
 	int fetch_cpl;
-	int fetch_mode;            /* code_mode() as of the last fetch_slow();
+	int fetch_mode;            /* code_mode() as of the last block_fetch_slow();
 				      a change of CS.D or CR0.PE clears fetch_valid
 				      (cpu_code_changed), cpu_set_eflags refreshes
 				      it when EFLAGS.VM changes */
@@ -88,8 +97,12 @@ struct core {
 	int irq_shadow;            /* an interrupt was just delivered: run one insn */
 	int attn;                  /* the run loop must look at the boundary
 				      conditions (see core_attn) */
-	struct dentry *dcache;
-	/* Instructions that straddle two pages are not in the dcache (their
+	/* the decoded-block cache (block.c) */
+	const struct block **btab;     /* by btab_index(pa) */
+	struct code_page **code_pages; /* hash of pages holding blocks */
+	uint8_t *arena;                /* blocks, instructions, code pages */
+	size_t arena_used;
+	/* Instructions that straddle two pages are not in blocks (their
 	 * second half lives in an unrelated frame); the last one decoded is
 	 * kept here with its 15 raw bytes, and reused only when the bytes
 	 * fetched again (both pages are still translated and read on every
@@ -100,7 +113,8 @@ struct core {
 		uint8_t bytes[15];
 		struct insn i;
 	} straddle;
-	uint64_t dc_hits, dc_misses;
+	struct block straddle_block;   /* a one-instruction block around it */
+	uint64_t blocks_built, block_flushes;
 };
 
 static inline struct core *core_of(const struct cpu *c) { return (struct core *)c->core; }
@@ -112,7 +126,7 @@ static inline struct core *core_of(const struct cpu *c) { return (struct core *)
  * case costs one test per instruction instead of six. */
 static inline void core_attn(struct cpu *c) { core_of(c)->attn = 1; }
 
-/* Forget the code page translation; fetch_insn's shortcut compares the
+/* Forget the code page translation; block_fetch's shortcut compares the
  * page alone, so an impossible page number stands for "none". */
 #define FETCH_NO_PAGE 0xFFFFFFFFu
 static inline void fetch_invalidate(struct core *k)
@@ -166,37 +180,35 @@ static inline int get_cf(struct cpu *c)
 /* SF, ZF, PF of a result (the rest zero). */
 uint32_t flags_szp(uint32_t res, int size);
 
-/* ---- dcache.c */
+/* ---- block.c */
 int dcache_init(struct cpu *c);
 void dcache_free(struct cpu *c);
 void dcache_flush(struct cpu *c);
-const struct insn *fetch_slow(struct cpu *c);
+const struct block *block_fetch_slow(struct cpu *c);
 static inline int code_mode(const struct cpu *c)
 {
 	return 1 + ((c->s.seg[S_CS].flags & SEGF_DB) != 0 && !(c->s.eflags & FL_VM) &&
 		    (c->s.cr0 & CR0_PE));
 }
-/* The instruction at CS:EIP: the common case (same code page, cached
- * decode) inline; everything else in dcache.c's fetch_slow(). */
-static inline const struct insn *fetch_insn(struct cpu *c)
+/* The decoded block at CS:EIP: the common case (same code page, block in
+ * the table) inline; everything else in block.c's block_fetch_slow(). The
+ * caller checks the CS limit for what it runs. */
+static inline const struct block *block_fetch(struct cpu *c)
 {
 	struct core *k = core_of(c);
-	const struct seg_cache *cs = &c->s.seg[S_CS];
-	uint32_t eip = c->s.eip, lin = cs->base + eip;
+	uint32_t lin = c->s.seg[S_CS].base + c->s.eip;
 	/* One compare per condition of the shortcut (fetch_lin_page is
 	 * FETCH_NO_PAGE while no translation is held); the code mode is the one
-	 * fetch_slow() recorded, since every mode change drops or refreshes it. */
+	 * block_fetch_slow() recorded, since every mode change drops or
+	 * refreshes it. */
 	if (__builtin_expect((lin >> PAGE_SHIFT) == k->fetch_lin_page &&
 			     k->fetch_cpl == c->cpl && k->fetch_gen == mmu_generation_fast(c->mmu), 1)) {
 		uint32_t pa = k->fetch_phys | (lin & (PAGE_SIZE - 1));
-		const struct dentry *e = &k->dcache[pa & (DCACHE_SIZE - 1)];
-		if (e->tag == pa && e->mode == k->fetch_mode) {
-			uint32_t last = eip + e->i.len - 1u;
-			if (__builtin_expect(last <= cs->limit && last >= eip, 1))
-				return &e->i;
-		}
+		const struct block *b = k->btab[btab_index(pa)];
+		if (__builtin_expect(b->pa == pa && b->mode == k->fetch_mode, 1))
+			return b;
 	}
-	return fetch_slow(c);
+	return block_fetch_slow(c);
 }
 
 /* ---- mem.c */

@@ -1,7 +1,7 @@
-/* exec.c - the run loop: fetch/decode (through the dcache), execute,
- * retire; interrupt polling at instruction boundaries; exceptions raised
- * by longjmp and delivered by the system half; single-step traps; HLT,
- * stop requests and shutdown.
+/* exec.c - the run loop: fetch decoded blocks (block.c), execute and
+ * retire their instructions; interrupt polling at instruction boundaries;
+ * exceptions raised by longjmp and delivered by the system half;
+ * single-step traps; HLT, stop requests and shutdown.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,7 +121,15 @@ static void single_step(struct cpu *c)
 
 /* The instruction loop proper, kept out of cpu_run() so that setjmp's
  * constraints on local variables do not slow it down. Returns a stop
- * reason; exceptions leave it by longjmp. */
+ * reason; exceptions leave it by longjmp.
+ *
+ * It runs a decoded block's instructions back to back and goes back to the
+ * top - instruction-boundary work, a new block lookup - as soon as EIP does
+ * not follow on (a jump, a REP that stopped early, an interrupt) or the
+ * attention word is set (anything pending at a boundary, TF, a change of
+ * the MMU generation, of the code mode or of decoded bytes). While the
+ * attention word stays set, instructions run one at a time, exactly as the
+ * boundary rules need. */
 static __attribute__((noinline)) enum cpu_stop run_loop(struct cpu *c, uint64_t end)
 {
 	struct core *k = core_of(c);
@@ -144,14 +152,38 @@ static __attribute__((noinline)) enum cpu_stop run_loop(struct cpu *c, uint64_t 
 			}
 			tf = c->s.eflags & FL_TF;
 		}
-		c->insn_eip = c->s.eip;
-		c->insn_cs = c->s.seg[S_CS].sel;
-		const struct insn *i = fetch_insn(c);
-		c->s.eip = c->insn_eip + i->len;
-		i->fn(c, i);
-		c->insns++;
-		/* TF at the start of the instruction kept attn set, and MOV SS /
-		 * POP SS set it with no_db_trap: one test covers both. */
+		/* Fetch faults (#PF on the code page, #GP past the limit or for
+		 * more than 15 bytes) belong to the instruction at CS:EIP. */
+		const struct seg_cache *cs = &c->s.seg[S_CS];
+		uint32_t eip = c->s.eip;
+		c->insn_eip = eip;
+		c->insn_cs = cs->sel;
+		const struct block *b = block_fetch(c);
+		uint32_t last = eip + b->len - 1u;
+		uint64_t n = b->n;
+		if (__builtin_expect(last > cs->limit || last < eip || k->attn, 0)) {
+			/* The block runs past the CS limit (only its first
+			 * instruction is known to be fetched), or attention is
+			 * needed after every instruction: one instruction. */
+			uint32_t l1 = eip + b->i[0].len - 1u;
+			if (l1 > cs->limit || l1 < eip)
+				cpu_raise(c, EX_GP, 1, 0);
+			n = 1;
+		}
+		if (n > end - c->insns)
+			n = end - c->insns;
+		const struct insn *i = b->i, *stop = i + n;
+		do {
+			c->insn_eip = eip;
+			eip += i->len;
+			c->s.eip = eip;
+			i->fn(c, i);
+			c->insns++;
+			i++;
+		} while (i != stop && __builtin_expect((c->s.eip == eip) & !k->attn, 1));
+		/* TF at the start of the instruction kept attn set (so it ran
+		 * alone), and MOV SS / POP SS set it with no_db_trap: one test
+		 * covers both. */
 		if (__builtin_expect(k->attn, 0) && (tf | k->no_db_trap)) {
 			if (tf && !k->no_db_trap)
 				single_step(c);
