@@ -127,8 +127,14 @@ static int cover_hit(const struct code_page *cp, uint32_t lo, uint32_t hi)
 
 static void cover_set(struct code_page *cp, uint32_t lo, uint32_t hi)
 {
-	for (uint32_t a = lo; a < hi; a++)
-		cp->cover[a / 64] |= 1ull << (a % 64);
+	for (uint32_t w = lo / 64; w <= (hi - 1) / 64; w++) {
+		uint64_t m = ~0ull;
+		if (w == lo / 64)
+			m &= ~0ull << (lo % 64);
+		if (w == (hi - 1) / 64 && hi % 64)
+			m &= ~0ull >> (64 - hi % 64);
+		cp->cover[w] |= m;
+	}
 }
 
 static void smc_hook(void *opaque, uint32_t paddr, uint32_t len)
@@ -144,6 +150,10 @@ static void smc_hook(void *opaque, uint32_t paddr, uint32_t len)
 		    cover_hit(cp, (uint32_t)(a & (PAGE_SIZE - 1)), (uint32_t)(hi - (a & ~(uint64_t)(PAGE_SIZE - 1))))) {
 			cp_invalidate(cp);
 			k->attn = 1;   /* the running block may be one of them */
+			/* Nothing decoded is left in the frame: writes to it need
+			 * not come here (and may use the MMU's fast path) until a
+			 * block is decoded from it again. */
+			bus_unmark_code(c->bus, cp->pfn);
 		}
 		a = hi;
 	}
