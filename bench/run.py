@@ -2,8 +2,9 @@
 """run.py - mmulab and qemu-system-i386 side by side on the same guests.
 
 usage: bench/run.py [--build DIR] [--reps R] [--scale F] [--clock wall|cpu]
-                    [--only int,tlb,pf,syscall,boot] [--png FILE]
+                    [--only int,tlb,pf,syscall,memhog,boot] [--png FILE]
                     [--markdown FILE] [--json FILE] [--no-install]
+                    [--boot-append STR]
 
 Each workload of the benchmark kernel (build/bench/bench.elf, see
 bench/kernel/) runs on both engines with the same QEMU-style command line,
@@ -27,8 +28,20 @@ Each engine has its own n (WORKLOADS below): QEMU's JIT runs the integer
 workload some 30 times faster than mmulab's interpreter, and its n must be
 large enough for t(2n) - t(n) to stand out of its start-up noise.
 
-"boot" runs the bundled kernel (build/guest/kernel/kernel.elf) from reset to
-its isa-debug-exit power-off and reports the whole run's time (no n/2n).
+"memhog" runs the bundled kernel (build/guest/kernel/kernel.elf) with
+"quiet init=/bin/memhog -r N" at -m 32: memhog as init lets N children in
+turn hog memory until the OOM killer kills them, then prints
+"bench=memhog n=N checksum=..." (each child's wait status and KiB reached)
+and exits, and the kernel powers off. n and 2n rounds cancel the boot.
+
+"boot" runs the bundled kernel from reset to its isa-debug-exit power-off
+with "init_exit_checks=off init=/bin/echo" (--boot-append): the first user
+program prints an empty line and exits, and the kernel powers off at once,
+so the whole run bounds "reset to the first user program" from above. It
+reports the whole run's time (no n/2n), and from one extra mmulab run with
+"-d int" the guest instructions up to the first system call from ring 3
+(where the first user program has certainly started) against the whole
+run's count, i.e. how tight the bound is.
 
 Every run's checksum line must be the same on both engines; a difference
 or an unexpected exit status stops the script with status 1.
@@ -55,17 +68,29 @@ ROOT = os.path.dirname(HERE)
 
 # name -> (iterations n per engine at --scale 1, description). Each n is
 # chosen so that n iterations take roughly half a second of CPU on that
-# engine (measured on the 2-core development host, November 2026).
+# engine (measured on the 2-core development host, November 2026; int and
+# tlb raised when -mtune=generic made an iteration 1.4x and 2.1x shorter).
 WORKLOADS = {
-    'int': ({'mmulab': 400, 'qemu': 30000},
+    'int': ({'mmulab': 600, 'qemu': 40000},
             'integer code under paging (4096 xorshift steps per iteration)'),
-    'tlb': ({'mmulab': 100, 'qemu': 400},
+    'tlb': ({'mmulab': 200, 'qemu': 800},
             'one read in each 4 KiB page of 32 MiB, pseudo-random order (8192 pages per iteration)'),
     'pf': ({'mmulab': 400, 'qemu': 2000},
            'page-fault storm: #PF maps a frame, INVLPG unmaps (256 faults per iteration)'),
     'syscall': ({'mmulab': 1000, 'qemu': 500},
                 'ring-3 int 0x80 with a CR3 switch on each (256 calls per iteration)'),
 }
+# Workloads of the bundled kernel: name -> (n per engine, description,
+# guest RAM in MiB, command line for n iterations). memhog at -m 32: one
+# round is ~68 M guest instructions there (~300 M at -m 128), which keeps
+# a 2n run of mmulab near two seconds of CPU.
+GUEST_WORKLOADS = {
+    'memhog': ({'mmulab': 1, 'qemu': 4},
+               'bundled kernel, memhog as init: N children hog memory to the OOM kill',
+               32, 'quiet init=/bin/memhog -r {n}'),
+}
+BOOT_APPEND = 'init_exit_checks=off init=/bin/echo'
+FIRST_USER_RE = re.compile(rb'^int: vector 0x80 \w+ error 0x[0-9a-f]+ eip 0x([0-9a-f]+) t=(\d+) ns', re.M)
 BOOT_REPS_FACTOR = 1
 EXIT_OK_STATUS = 1          # isa-debug-exit code 0 -> (0 << 1) | 1
 CHECKSUM_RE = re.compile(rb'^bench=(\w+) n=(\d+) checksum=(0x[0-9a-f]{8})$', re.M)
@@ -186,11 +211,16 @@ def summary(values):
     return {'median': med, 'min': lo, 'max': hi, 'spread': spread, 'samples': values}
 
 
-def bench_workload(name, ns, exes, kernel, args, stats):
+def bench_workload(name, ns, exes, kernel, args, stats, mem=None, append=None):
     """A B A B over R repetitions, each engine with its own n and 2n
     (ns[engine]: QEMU's JIT needs many more iterations than mmulab's
     interpreter for the difference to stand out of its start-up noise).
-    One extra QEMU run at mmulab's n checks the checksums match."""
+    One extra QEMU run at mmulab's n checks the checksums match. append
+    is the command line for n iterations as a format string with {n}
+    (default: the benchmark kernel's "bench=NAME n={n}"); mem the guest
+    RAM in MiB (default --mem)."""
+    mem = mem or args.mem
+    append = append or f'bench={name} n={{n}}'
     per_iter = {'mmulab': [], 'qemu': []}
     ips = {'mmulab': [], 'qemu': []}
     rss = {'mmulab': 0, 'qemu': 0}
@@ -201,7 +231,7 @@ def bench_workload(name, ns, exes, kernel, args, stats):
         for k in (1, 2):
             for engine in ('mmulab', 'qemu'):
                 iters = k * ns[engine]
-                r = checked_run(engine, exes, kernel, f'bench={name} n={iters}', args.mem,
+                r = checked_run(engine, exes, kernel, append.format(n=iters), mem,
                                 stats, args.timeout)
                 res[(engine, k)] = r
                 rss[engine] = max(rss[engine], r['rss_kib'])
@@ -211,7 +241,7 @@ def bench_workload(name, ns, exes, kernel, args, stats):
         if rep == 0:
             n = ns['mmulab']
             if ns['qemu'] != n:
-                r = checked_run('qemu', exes, kernel, f'bench={name} n={n}', args.mem,
+                r = checked_run('qemu', exes, kernel, append.format(n=n), mem,
                                 stats, args.timeout)
                 checks[('qemu', n)] = r['checksum']
             if checks[('qemu', n)] != checks[('mmulab', n)]:
@@ -222,8 +252,8 @@ def bench_workload(name, ns, exes, kernel, args, stats):
             insns_per_iter = (res[('mmulab', 2)]['insns'] - res[('mmulab', 1)]['insns']) / n
         elif args.count_insns and insns_per_iter is None:
             small = max(1, n // 10)      # a tenth of the runs' length is enough
-            counts = [count_insns_by_bisection(exes, kernel, f'bench={name} n={k * small}',
-                                               args.mem, args.timeout) for k in (1, 2)]
+            counts = [count_insns_by_bisection(exes, kernel, append.format(n=k * small),
+                                               mem, args.timeout) for k in (1, 2)]
             insns_per_iter = (counts[1] - counts[0]) / small
             print(f'  {name}: {insns_per_iter:.1f} guest instructions per iteration '
                   f'(--max-insns bisection)', file=sys.stderr)
@@ -234,7 +264,7 @@ def bench_workload(name, ns, exes, kernel, args, stats):
                 ips[engine].append(insns_per_iter * ns[engine] / dt)
         line = '  '.join(f'{e} {per_iter[e][-1] * 1e3:.4f} ms/iter' for e in per_iter)
         print(f'  {name} rep {rep + 1}/{args.reps}: {line}', file=sys.stderr, flush=True)
-    out = {'workload': name, 'n': dict(ns), 'insns_per_iter': insns_per_iter,
+    out = {'workload': name, 'n': dict(ns), 'mem': mem, 'insns_per_iter': insns_per_iter,
            'checksums': {f'{e} n={k}': v for (e, k), v in checks.items()}, 'engines': {}}
     for engine in ('mmulab', 'qemu'):
         out['engines'][engine] = {
@@ -249,15 +279,39 @@ def bench_workload(name, ns, exes, kernel, args, stats):
     return out
 
 
+def first_user_syscall(exes, kernel, append, mem, timeout):
+    """Guest instructions from reset to the first INT 0x80 from user space,
+    from mmulab's "-d int" log (its t= is virtual time, one nanosecond per
+    instruction), or None. An untimed extra run: logging is not free."""
+    with tempfile.TemporaryDirectory() as tmp:
+        log = os.path.join(tmp, 'int.log')
+        cmd = engine_cmd('mmulab', exes, kernel, append, mem, False) + ['-d', 'int', '-D', log]
+        r = run_once(cmd, timeout)
+        if r['status'] != EXIT_OK_STATUS or not os.path.exists(log):
+            return None
+        with open(log, 'rb') as f:
+            for m in FIRST_USER_RE.finditer(f.read()):
+                if int(m.group(1), 16) < 0xC0000000:    # below PAGE_OFFSET: ring 3
+                    return int(m.group(2))
+    return None
+
+
 def bench_boot(exes, kernel, args, stats):
-    """The bundled kernel from reset to its power-off, whole runs."""
+    """The bundled kernel from reset to its power-off, whole runs, with
+    the command line --boot-append (default: a first user program that
+    exits at once, and no checks after it)."""
     times = {'mmulab': [], 'qemu': []}
     host_ns = []
+    insns = None
     rss = {'mmulab': 0, 'qemu': 0}
     for rep in range(args.reps * BOOT_REPS_FACTOR):
         for engine in ('mmulab', 'qemu'):
-            r = checked_run(engine, exes, kernel, None, args.mem, stats, args.timeout,
-                            want_line=False)
+            r = checked_run(engine, exes, kernel, args.boot_append or None, args.mem, stats,
+                            args.timeout, want_line=False)
+            if engine == 'mmulab' and r['insns'] is not None:
+                if insns is not None and insns != r['insns']:
+                    die(f'boot: mmulab ran {insns} and then {r["insns"]} instructions')
+                insns = r['insns']
             times[engine].append(r[args.clock])
             rss[engine] = max(rss[engine], r['rss_kib'])
             m = re.search(rb'mmulab: stats: .*?\bhost_ns=(\d+)', r['stderr'])
@@ -265,7 +319,11 @@ def bench_boot(exes, kernel, args, stats):
                 host_ns.append(int(m.group(1)) / 1e9)
         print(f'  boot rep {rep + 1}: mmulab {times["mmulab"][-1]:.3f} s  '
               f'qemu {times["qemu"][-1]:.3f} s', file=sys.stderr, flush=True)
-    out = {'workload': 'boot', 'n': None, 'engines': {}}
+    out = {'workload': 'boot', 'n': None, 'mem': args.mem, 'append': args.boot_append,
+           'insns': insns,
+           'insns_to_first_user_syscall': first_user_syscall(exes, kernel, args.boot_append,
+                                                             args.mem, args.timeout),
+           'engines': {}}
     for engine in ('mmulab', 'qemu'):
         out['engines'][engine] = {'run_seconds': summary(times[engine]),
                                   'max_rss_kib': rss[engine]}
@@ -290,15 +348,18 @@ def fmt_ips(summ):
     return f'{summ["median"] / 1e6:.1f} M ±{summ["spread"] * 100:.0f}%'
 
 
-def table_rows(results, mem):
+def table_rows(results):
     rows = []
     for r in results:
+        mem = r['mem']
         for engine in ('mmulab', 'qemu'):
             e = r['engines'][engine]
             if r['workload'] == 'boot':
                 t = e['run_seconds']
                 what = 'whole run'
                 ips = 'n/a'
+                if engine == 'mmulab' and r['insns'] and t['median'] > 0:
+                    ips = f'{r["insns"] / t["median"] / 1e6:.1f} M (whole run)'
             else:
                 t = e['sec_per_iter']
                 what = fmt_time(t['median']) + '/iter'
@@ -313,11 +374,33 @@ def table_rows(results, mem):
                 ratio = (f'{r["speed_ratio"]:.2f}x' if r['speed_ratio'] == r['speed_ratio']
                          else 'n/a (noise: rerun with larger n)')
             n = '' if r['n'] is None else f' (n={r["n"][engine]})'
+            if mem != 128:
+                n += f' -m {mem}'
             rows.append([r['workload'] + n,
                          engine, timing, f'±{t["spread"] * 100:.1f}%',
                          f'{fmt_time(t["min"])} .. {fmt_time(t["max"])}', ips, ratio, rss])
     return ['workload', 'engine', 'median', 'spread', 'min .. max',
             'guest insns/s', 'speed mmulab/QEMU', 'max RSS'], rows
+
+
+def notes(results):
+    """Lines saying what the boot row measured, for the text and Markdown."""
+    out = []
+    for r in results:
+        if r['workload'] != 'boot':
+            continue
+        line = f'boot: -append "{r["append"]}" -m {r["mem"]}, whole runs (process start included)'
+        if r['insns']:
+            line += f'; mmulab ran {r["insns"]} guest instructions'
+            first = r['insns_to_first_user_syscall']
+            if first:
+                line += (f', the first INT 0x80 from ring 3 came after {first} '
+                         f'({first / r["insns"] * 100:.1f}% of the run)')
+        hs = r['engines']['mmulab'].get('stats_host_seconds')
+        if hs:
+            line += f'; mmulab --stats host_ns (emulation only, wall): median {fmt_time(hs["median"])}'
+        out.append(line)
+    return out
 
 
 def print_text(header, rows):
@@ -326,7 +409,7 @@ def print_text(header, rows):
         print('  '.join(str(x).ljust(w) for x, w in zip(row, widths)))
 
 
-def markdown(header, rows, cmdline, args):
+def markdown(header, rows, cmdline, args, results):
     lines = [f'Command: `{cmdline}`', '',
              f'Clock: {args.clock} (seconds per iteration = (t(2n) - t(n)) / n, '
              f'{args.reps} alternating repetitions; boot = whole run)', '',
@@ -334,6 +417,9 @@ def markdown(header, rows, cmdline, args):
              '|' + '|'.join(' --- ' for _ in header) + '|']
     for row in rows:
         lines.append('| ' + ' | '.join(str(x) for x in row) + ' |')
+    extra = notes(results)
+    if extra:
+        lines += [''] + extra
     return '\n'.join(lines) + '\n'
 
 
@@ -399,9 +485,14 @@ def main():
                     help='do not install qemu-system-x86 when QEMU is missing')
     ap.add_argument('--kernel', help='benchmark kernel (default: BUILD/bench/bench.elf)')
     ap.add_argument('--guest-kernel',
-                    help='bundled kernel for "boot" (default: BUILD/guest/kernel/kernel.elf)')
-    ap.add_argument('--only', default='int,tlb,pf,syscall,boot',
-                    help='comma-separated workloads: ' + ', '.join(WORKLOADS) + ', boot')
+                    help='bundled kernel for "memhog" and "boot" '
+                         '(default: BUILD/guest/kernel/kernel.elf)')
+    ap.add_argument('--only', default='int,tlb,pf,syscall,memhog,boot',
+                    help='comma-separated workloads: ' + ', '.join(WORKLOADS) + ', ' +
+                         ', '.join(GUEST_WORKLOADS) + ', boot')
+    ap.add_argument('--boot-append', default=BOOT_APPEND,
+                    help=f'kernel command line of "boot" (default: "{BOOT_APPEND}"; '
+                         '"" for none, which runs the whole demo tour)')
     ap.add_argument('--reps', type=int, default=5, help='repetitions (default 5)')
     ap.add_argument('--scale', type=float, default=1.0, help='multiply every n by this')
     ap.add_argument('--clock', choices=['wall', 'cpu'], default='wall',
@@ -436,8 +527,18 @@ def main():
         if name == 'boot':
             if not os.path.exists(guest_kernel):
                 die(f'{guest_kernel} missing')
-            print('boot: bundled kernel, reset to isa-debug-exit power-off', file=sys.stderr)
+            print(f'boot: bundled kernel, -append "{args.boot_append}", reset to '
+                  'isa-debug-exit power-off', file=sys.stderr)
             results.append(bench_boot(exes, guest_kernel, args, stats))
+        elif name in GUEST_WORKLOADS:
+            if not os.path.exists(guest_kernel):
+                die(f'{guest_kernel} missing')
+            n_per, desc, mem, append = GUEST_WORKLOADS[name]
+            ns = {e: max(1, int(n * args.scale)) for e, n in n_per.items()}
+            print(f'{name}: {desc}; -m {mem}; n={ns["mmulab"]} (mmulab), '
+                  f'{ns["qemu"]} (QEMU) and twice that', file=sys.stderr)
+            results.append(bench_workload(name, ns, exes, guest_kernel, args, stats,
+                                          mem=mem, append=append))
         elif name in WORKLOADS:
             ns = {e: max(1, int(n * args.scale)) for e, n in WORKLOADS[name][0].items()}
             print(f'{name}: {WORKLOADS[name][1]}; n={ns["mmulab"]} (mmulab), '
@@ -445,14 +546,18 @@ def main():
             results.append(bench_workload(name, ns, exes, kernel, args, stats))
         else:
             die(f'unknown workload {name!r}')
+    if not results:
+        die('no workload to run')
 
     cmdline = 'bench/run.py ' + ' '.join(sys.argv[1:])
-    header, rows = table_rows(results, args.mem)
+    header, rows = table_rows(results)
     print(f'clock: {args.clock}; speed mmulab/QEMU = QEMU time / mmulab time (> 1: mmulab faster)')
     print_text(header, rows)
+    for line in notes(results):
+        print(line)
     if args.markdown:
         with open(args.markdown, 'w') as f:
-            f.write(markdown(header, rows, cmdline, args))
+            f.write(markdown(header, rows, cmdline, args, results))
     if args.json:
         with open(args.json, 'w') as f:
             json.dump({'command': cmdline, 'clock': args.clock, 'reps': args.reps,
