@@ -202,6 +202,19 @@ void cpu_code_changed(struct cpu *c)
 	struct core *k = core_of(c);
 	fetch_invalidate(k);
 	k->attn = 1;
+	if (c->cpl == 3 && !k->user_entered) {
+		k->user_entered = 1;
+		if (k->user_entry_fn)
+			k->user_entry_fn(k->user_entry_opaque, c->insns);
+	}
+}
+
+void cpu_set_user_entry_hook(struct cpu *c, void (*fn)(void *opaque, uint64_t insns),
+			     void *opaque)
+{
+	struct core *k = core_of(c);
+	k->user_entry_fn = fn;
+	k->user_entry_opaque = opaque;
 }
 
 static void fetch_translate(struct cpu *c, uint32_t lin)

@@ -114,6 +114,10 @@ struct core {
 		struct insn i;
 	} straddle;
 	struct block straddle_block;   /* a one-instruction block around it */
+	/* cpu_set_user_entry_hook() */
+	void (*user_entry_fn)(void *opaque, uint64_t insns);
+	void *user_entry_opaque;
+	int user_entered;              /* CPL 3 seen since power-on */
 	uint64_t blocks_built, block_flushes;
 };
 

@@ -93,6 +93,7 @@ void cpu_reset(struct cpu *c)
 	k->no_db_trap = 0;
 	k->irq_shadow = 0;
 	k->attn = 1;
+	k->user_entered = 0;
 	fetch_invalidate(k);
 	mmu_reset(c->mmu);
 	mmu_set_cr0(c->mmu, s->cr0);

@@ -104,6 +104,13 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t max_insns);
 /* Retired instructions since create (virtual time is derived from this). */
 uint64_t cpu_insn_count(const struct cpu *c);
 
+/* Call fn once, the first time after power-on (cpu_create or cpu_reset)
+ * that the CPU enters CPL 3, with the instruction count at that moment:
+ * "reset to the first user program" for --stats. Costs nothing per
+ * instruction: CPL changes already pass through cpu_code_changed(). */
+void cpu_set_user_entry_hook(struct cpu *c, void (*fn)(void *opaque, uint64_t insns),
+			     void *opaque);
+
 /* The INTR line (level) and the interrupt acknowledge cycle: when INTR is
  * high and EFLAGS.IF allows, the CPU calls ack() to get the vector. */
 void cpu_set_intr(struct cpu *c, int level);

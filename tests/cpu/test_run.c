@@ -290,3 +290,48 @@ Test(run, page_straddling_instruction)
 	cr_assert_eq(tm_run(&t, 10), CPU_STOP_HLT);
 	cr_expect_eq(t.s.gpr[R_EAX], 0x11556644);
 }
+
+/* cpu_set_user_entry_hook: called once, with the instruction count, when
+ * an IRET first takes the CPU to CPL 3 (a ring-3 HLT then faults with
+ * #GP and the handler runs at CPL 0; re-entering CPL 3 does not call it
+ * again).
+ *   push SEL_UDATA; push STACK_TOP-0x100; push 2; push SEL_UCODE;
+ *   push CODE_ADDR+20; iret; (20:) hlt                                  */
+static int entry_calls;
+static uint64_t entry_insns;
+static void on_user_entry(void *opaque, uint64_t insns)
+{
+	(void)opaque;
+	entry_calls++;
+	entry_insns = insns;
+}
+
+Test(run, user_entry_hook)
+{
+	static const uint8_t code[] = {
+		0x6A, SEL_UDATA,                      /* push 4Bh */
+		0x68, 0x00, 0x8F, 0x00, 0x00,         /* push 8F00h */
+		0x6A, 0x02,                           /* push 2 */
+		0x6A, SEL_UCODE,                      /* push 43h */
+		0x68, 0x14, 0x10, 0x00, 0x00,         /* push 1014h */
+		0xCF,                                 /* iret */
+		0x90, 0x90, 0x90,
+		0xF4,                                 /* 1014h: hlt (CPL 3: #GP) */
+	};
+	entry_calls = 0;
+	cpu_set_user_entry_hook(t.cpu, on_user_entry, NULL);
+	tm_code(&t, code, sizeof code);
+	uint64_t n0 = cpu_insn_count(t.cpu);
+	cr_assert_eq(tm_run(&t, 100), CPU_STOP_HLT);
+	cr_expect_eq(tm_vector(&t), EX_GP);
+	cr_expect_eq(entry_calls, 1);
+	cr_expect_eq(entry_insns - n0, 5);   /* the five pushes retired before the IRET */
+	/* Back to CPL 3 once more: no second call. */
+	t.s.eip = CODE_ADDR;
+	t.s.gpr[R_ESP] = STACK_TOP;
+	t.s.halted = 0;
+	tm_set(&t);
+	cr_assert_eq(tm_run(&t, 100), CPU_STOP_HLT);
+	cr_expect_eq(entry_calls, 1);
+	cpu_set_user_entry_hook(t.cpu, NULL, NULL);
+}
