@@ -204,9 +204,10 @@ static inline const struct block *block_fetch(struct cpu *c)
 	/* One compare per condition of the shortcut (fetch_lin_page is
 	 * FETCH_NO_PAGE while no translation is held); the code mode is the one
 	 * block_fetch_slow() recorded, since every mode change drops or
-	 * refreshes it. */
-	if (__builtin_expect((lin >> PAGE_SHIFT) == k->fetch_lin_page &&
-			     k->fetch_cpl == c->cpl && k->fetch_gen == mmu_generation_fast(c->mmu), 1)) {
+	 * refreshes it. The MMU generation is not compared here: a change of
+	 * it sets the attention word, and the run loop drops the translation
+	 * then (exec.c), before it calls this. */
+	if (__builtin_expect((lin >> PAGE_SHIFT) == k->fetch_lin_page && k->fetch_cpl == c->cpl, 1)) {
 		uint32_t pa = k->fetch_phys | (lin & (PAGE_SIZE - 1));
 		const struct block *b = k->btab[btab_index(pa)];
 		if (__builtin_expect(b->pa == pa && b->mode == k->fetch_mode, 1))

@@ -151,6 +151,12 @@ static __attribute__((noinline)) enum cpu_stop run_loop(struct cpu *c, uint64_t 
 				k->attn = 0;
 			}
 			tf = c->s.eflags & FL_TF;
+			/* Every change of the MMU generation sets the attention
+			 * word (mmu_set_gen_notify), so this is the one place
+			 * where the code page translation needs checking
+			 * against it; block_fetch() compares the page alone. */
+			if (k->fetch_gen != mmu_generation_fast(c->mmu))
+				fetch_invalidate(k);
 		}
 		/* Fetch faults (#PF on the code page, #GP past the limit or for
 		 * more than 15 bytes) belong to the instruction at CS:EIP. */
