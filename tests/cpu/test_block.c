@@ -115,3 +115,105 @@ Test(block, fault_before_cs_limit)
 	cr_expect_eq(t.s.gpr[R_EAX], 1);
 	cr_expect_eq(tm_rd(&t, STACK_TOP - 12, 4), CODE_ADDR + 1);
 }
+
+/* ---- Blocks against single steps.
+ *
+ * The same random program runs on two identical machines: one with a
+ * budget of 600 instructions in one cpu_run() (decoded blocks), the other
+ * one instruction per cpu_run() (every instruction a block of its own, the
+ * boundary rules checked before each). Final registers, instruction counts
+ * and the first 256 KiB of memory must be identical. The programs are
+ * drawn from a menu biased towards what stresses blocks: stores into the
+ * code (absolute and through registers that point at it), short jumps in
+ * both directions, LOOP, PUSHF/POPF (TF), PUSH/POP, and stray random bytes.
+ */
+static uint32_t brng = 0xC0FFEE11u;
+static uint32_t bnext(void)
+{
+	brng ^= brng << 13;
+	brng ^= brng >> 17;
+	brng ^= brng << 5;
+	return brng;
+}
+
+static size_t gen_program(uint8_t *p, size_t cap)
+{
+	size_t n = 0;
+	while (n + 8 <= cap) {
+		uint32_t r = bnext();
+		uint8_t reg = (uint8_t)((r >> 8) & 7), reg2 = (uint8_t)((r >> 11) & 7);
+		if (reg == R_ESP)
+			reg = R_EAX;
+		switch (r % 16) {
+		case 0: case 1: p[n++] = (uint8_t)(0x40 + ((r >> 14) & 15)); break; /* inc/dec r32 */
+		case 2: p[n++] = 0x01; p[n++] = (uint8_t)(0xC0 | reg2 << 3 | reg); break; /* add */
+		case 3: p[n++] = 0x31; p[n++] = (uint8_t)(0xC0 | reg2 << 3 | reg); break; /* xor */
+		case 4: p[n++] = 0x88; p[n++] = (uint8_t)(reg2 << 3 | (reg == R_EBP ? R_EBX : reg)); break; /* mov [r], r8 */
+		case 5: {                                                   /* mov byte [code+x], imm8 */
+			uint32_t a = CODE_ADDR + (bnext() % (uint32_t)cap);
+			p[n++] = 0xC6; p[n++] = 0x05;
+			memcpy(&p[n], &a, 4); n += 4;
+			p[n++] = (uint8_t)(0x40 + (bnext() & 15));          /* an INC/DEC */
+			break;
+		}
+		case 6: case 7: p[n++] = (uint8_t)(0x70 + ((r >> 14) & 15)); p[n++] = (uint8_t)(r >> 20); break; /* jcc */
+		case 8: p[n++] = 0xEB; p[n++] = (uint8_t)(((r >> 20) & 0x1F) - 0x10); break; /* jmp short */
+		case 9: p[n++] = 0xE2; p[n++] = (uint8_t)(0x100 - ((r >> 20) & 0x1F) - 2); break; /* loop back */
+		case 10: p[n++] = (uint8_t)(0x50 + reg); break;               /* push */
+		case 11: p[n++] = (uint8_t)(0x58 + reg); break;               /* pop */
+		case 12: p[n++] = 0x9C; break;                                /* pushf */
+		case 13: p[n++] = (r & 0x100000) ? 0x9D : 0x90; break;        /* popf (TF, IF, DF...) */
+		case 14: p[n++] = 0x83; p[n++] = (uint8_t)(0xC0 | ((r >> 14) & 7) << 3 | reg); p[n++] = (uint8_t)(r >> 24); break;
+		default: p[n++] = (uint8_t)(r >> 24); break;                 /* anything */
+		}
+	}
+	p[n++] = 0xF4;
+	return n;
+}
+
+static void setup_pair(struct tm *m, const uint8_t *code, size_t len, uint32_t seed)
+{
+	tm_pm32(m);
+	uint32_t s = seed;
+	for (int g = 0; g < 8; g++) {
+		s = s * 1103515245u + 12345u;
+		m->s.gpr[g] = CODE_ADDR + (s >> 8) % 0x400;   /* into the code and just past it */
+	}
+	m->s.gpr[R_ESP] = STACK_TOP;
+	m->s.gpr[R_ECX] &= 0xFF;
+	tm_set(m);
+	tm_code(m, code, len);
+}
+
+static void compare_models(enum cpu_model model, int rounds)
+{
+	static uint8_t mem_a[256 * 1024], mem_b[256 * 1024];
+	struct tm a, b;
+	tm_init(&a, model);
+	tm_init(&b, model);
+	for (int r = 0; r < rounds; r++) {
+		uint8_t code[512];
+		size_t len = gen_program(code, sizeof code - 1);
+		uint32_t seed = bnext();
+		setup_pair(&a, code, len, seed);
+		setup_pair(&b, code, len, seed);
+		uint64_t a0 = cpu_insn_count(a.cpu), b0 = cpu_insn_count(b.cpu);
+		enum cpu_stop sa = tm_run(&a, 600), sb = CPU_STOP_LIMIT;
+		for (int k = 0; k < 600 && sb == CPU_STOP_LIMIT; k++)
+			sb = tm_run(&b, 1);
+		cr_assert_eq(sa, sb, "round %d: stop %d vs %d", r, sa, sb);
+		cr_assert_eq(cpu_insn_count(a.cpu) - a0, cpu_insn_count(b.cpu) - b0, "round %d", r);
+		cr_assert_eq(a.s.eip, b.s.eip, "round %d: eip %x vs %x", r, a.s.eip, b.s.eip);
+		cr_assert_eq(a.s.eflags, b.s.eflags, "round %d", r);
+		for (int g = 0; g < 8; g++)
+			cr_assert_eq(a.s.gpr[g], b.s.gpr[g], "round %d: gpr %d", r, g);
+		bus_peek(a.bus, 0, mem_a, sizeof mem_a);
+		bus_peek(b.bus, 0, mem_b, sizeof mem_b);
+		cr_assert(memcmp(mem_a, mem_b, sizeof mem_a) == 0, "round %d: memory differs", r);
+	}
+	tm_fini(&a);
+	tm_fini(&b);
+}
+
+Test(block, same_as_single_steps_p6, .timeout = 300) { compare_models(CPU_P6, 1500); }
+Test(block, same_as_single_steps_386, .timeout = 300) { compare_models(CPU_386, 1500); }
