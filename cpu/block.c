@@ -261,21 +261,32 @@ static int is_prefix(uint8_t b)
 	}
 }
 
-/* Should decoding stop after this instruction? Yes after control
- * transfers (decoding the bytes behind a JMP or RET would decode data, and
- * mark it as code), CS, SS and segment loads, far transfers and task
- * switches, interrupts, HLT, STI/POPF (IF/TF), I/O, and the system
- * instructions that change the mode, the paging state or the descriptor
- * tables. The run loop's own tests (EIP follows on, attention word) already
- * make execution exact; this keeps blocks short where that is cheaper. */
+/* Should decoding stop after this instruction? Yes after every
+ * instruction that can set EIP other than to the next instruction: control
+ * transfers (near and far, Jcc, LOOP/JCXZ, INT/IRET, task switches) and REP
+ * string instructions (which may stop early on themselves). The run loop
+ * relies on this: inside a block it only tests the attention word, never
+ * EIP (exceptions leave by longjmp). Also after CS, SS and segment loads,
+ * HLT, STI/POPF (IF/TF), I/O, and the system instructions that change the
+ * mode, the paging state or the descriptor tables (those set the attention
+ * word themselves; stopping keeps the blocks after them fresh). Decoding
+ * the bytes behind a JMP or RET would also decode data and mark it as
+ * code. */
 static int ends_block(const uint8_t *p, int len)
 {
-	int j = 0;
-	while (j < len && is_prefix(p[j]))
+	int j = 0, rep = 0;
+	while (j < len && is_prefix(p[j])) {
+		rep |= p[j] == 0xF2 || p[j] == 0xF3;
 		j++;
+	}
 	if (j >= len)
 		return 1;
 	uint8_t op = p[j];
+	/* A REP string instruction that stops early (a chunk done, an event
+	 * pending) puts EIP back on itself. */
+	if (rep && ((op >= 0x6C && op <= 0x6F) || (op >= 0xA4 && op <= 0xA7) ||
+		    (op >= 0xAA && op <= 0xAF)))
+		return 1;
 	uint8_t next = j + 1 < len ? p[j + 1] : 0;
 	if (op == 0x0F) {
 		return next <= 0x0B || (next >= 0x20 && next <= 0x27) ||

@@ -124,12 +124,14 @@ static void single_step(struct cpu *c)
  * reason; exceptions leave it by longjmp.
  *
  * It runs a decoded block's instructions back to back and goes back to the
- * top - instruction-boundary work, a new block lookup - as soon as EIP does
- * not follow on (a jump, a REP that stopped early, an interrupt) or the
- * attention word is set (anything pending at a boundary, TF, a change of
- * the MMU generation, of the code mode or of decoded bytes). While the
- * attention word stays set, instructions run one at a time, exactly as the
- * boundary rules need. */
+ * top - instruction-boundary work, a new block lookup - at the end of the
+ * block or as soon as the attention word is set (anything pending at a
+ * boundary, TF, a change of the MMU generation, of the code mode or of
+ * decoded bytes). Only a block's last instruction can set EIP other than
+ * to the next instruction (block.c ends blocks after every such
+ * instruction), so EIP is not tested inside a block. While the attention
+ * word stays set, instructions run one at a time, exactly as the boundary
+ * rules need. */
 static __attribute__((noinline)) enum cpu_stop run_loop(struct cpu *c, uint64_t end)
 {
 	struct core *k = core_of(c);
@@ -186,7 +188,7 @@ static __attribute__((noinline)) enum cpu_stop run_loop(struct cpu *c, uint64_t 
 			i->fn(c, i);
 			c->insns++;
 			i++;
-		} while (i != stop && __builtin_expect((c->s.eip == eip) & !k->attn, 1));
+		} while (i != stop && __builtin_expect(!k->attn, 1));
 		/* TF at the start of the instruction kept attn set (so it ran
 		 * alone), and MOV SS / POP SS set it with no_db_trap: one test
 		 * covers both. */

@@ -125,7 +125,8 @@ Test(block, fault_before_cs_limit)
  * and the first 256 KiB of memory must be identical. The programs are
  * drawn from a menu biased towards what stresses blocks: stores into the
  * code (absolute and through registers that point at it), short jumps in
- * both directions, LOOP, PUSHF/POPF (TF), PUSH/POP, and stray random bytes.
+ * both directions, LOOP, PUSHF/POPF (TF), PUSH/POP, REP string
+ * instructions (over the code too), and stray random bytes.
  */
 static uint32_t brng = 0xC0FFEE11u;
 static uint32_t bnext(void)
@@ -162,7 +163,15 @@ static size_t gen_program(uint8_t *p, size_t cap)
 		case 10: p[n++] = (uint8_t)(0x50 + reg); break;               /* push */
 		case 11: p[n++] = (uint8_t)(0x58 + reg); break;               /* pop */
 		case 12: p[n++] = 0x9C; break;                                /* pushf */
-		case 13: p[n++] = (r & 0x100000) ? 0x9D : 0x90; break;        /* popf (TF, IF, DF...) */
+		case 13:
+			if (r & 0x100000) {
+				p[n++] = 0x9D;                                /* popf (TF, IF, DF...) */
+			} else {                                              /* rep movs/stos/cmps/scas */
+				static const uint8_t str[] = { 0xA4, 0xA5, 0xAA, 0xAB, 0xA6, 0xAE };
+				p[n++] = (r & 0x200000) ? 0xF3 : 0xF2;
+				p[n++] = str[(r >> 22) % 6];
+			}
+			break;
 		case 14: p[n++] = 0x83; p[n++] = (uint8_t)(0xC0 | ((r >> 14) & 7) << 3 | reg); p[n++] = (uint8_t)(r >> 24); break;
 		default: p[n++] = (uint8_t)(r >> 24); break;                 /* anything */
 		}
