@@ -381,7 +381,9 @@ void cpu_iret(struct cpu *c, int opsize)
 		if (((c->s.eflags & FL_IOPL) >> 12) < 3)
 			cpu_raise(c, EX_GP, 1, 0);
 		iret_real(c, opsize);
-	} else if (cpu_get_eflags(c) & FL_NT) {
+	} else if (c->s.eflags & FL_NT) {
+		/* NT is not one of the lazy arithmetic flags: s.eflags holds it
+		 * (no need to materialise the others just to test it). */
 		iret_task(c);
 	} else {
 		iret_prot(c, opsize);

@@ -147,10 +147,16 @@ void op_popa(struct cpu *c, const struct insn *i)
 
 	if (stack_plain(c, sp, (uint32_t)(8 * n))) {
 		uint32_t bottom = c->s.seg[S_SS].base + sp;
-		if (n == 4)
+		if (n == 4) {
+			/* stack_plain() says a 32-bit stack: ESP += 32. */
 			popa_lin(c, bottom, 4, v);
-		else
-			popa_lin(c, bottom, 2, v);
+			c->s.gpr[R_ESP] = sp + 32;
+			for (int r = 0; r < 8; r++)
+				if (r != R_ESP)
+					c->s.gpr[r] = v[r];
+			return;
+		}
+		popa_lin(c, bottom, 2, v);
 	} else {
 		for (int r = 0; r < 8; r++)
 			v[7 - r] = stack_peek(c, (uint32_t)(r * n), n);
