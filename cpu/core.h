@@ -342,14 +342,89 @@ static inline void mem_write(struct cpu *c, int sreg, uint32_t off, int size, ui
 	mem_write_miss(c, lin, size, user, val);
 }
 
-/* ---- stack helpers (stack.c) */
-/* The stack address size is SS's B bit (inline: every PUSH and POP asks). */
+/* ---- stack helpers (stack.c), inline: every PUSH, POP, CALL and RET
+ * goes through them.
+ *
+ * The common case is a 32-bit stack in a present, writable, expand-up data
+ * segment in protected mode: then seg_lin()'s checks reduce to the limit
+ * test, and the access is the MMU's inline fast path at the linear address,
+ * exactly what mem_read()/mem_write() do after their segment check. Any
+ * other case (16-bit stack, expand-down, real or v86 mode, an access that
+ * would fail the check) takes the *_slow path in stack.c, which is
+ * mem_read()/mem_write() on SS with every check and fault of the SDM. */
+void push_slow(struct cpu *c, uint32_t val, int size);
+uint32_t stack_peek_slow(struct cpu *c, uint32_t delta, int size);
+
+/* The stack address size is SS's B bit. */
 static inline int stack32(const struct cpu *c) { return (c->s.seg[S_SS].flags & SEGF_DB) != 0; }
-void push(struct cpu *c, uint32_t val, int size);
-uint32_t pop(struct cpu *c, int size);
+
+/* Does [off, off+len) of SS take seg_lin()'s plain path and pass it, on a
+ * 32-bit stack? (SEG_AB_MASK_W covers P, S and type bits 3:1; the B bit is
+ * tested in the same compare.) */
+static inline int stack_plain(const struct cpu *c, uint32_t off, uint32_t len)
+{
+	const struct seg_cache *s = &c->s.seg[S_SS];
+	uint32_t last = off + len - 1;
+
+	return (s->flags & (SEG_AB_MASK_W | SEGF_DB)) == (SEG_AB_DATA_RW | SEGF_DB) &&
+	       (c->s.cr0 & CR0_PE) && !(c->s.eflags & FL_VM) && last <= s->limit && last >= off;
+}
+
+/* SS offset `delta` bytes from the top of stack (SP wraps at 64 KiB on a
+ * 16-bit stack). */
+static inline uint32_t stack_off(const struct cpu *c, uint32_t delta)
+{
+	uint32_t sp = c->s.gpr[R_ESP] + delta;
+	return stack32(c) ? sp : (sp & 0xFFFF);
+}
+
+/* Move SP by delta: all of ESP on a 32-bit stack, SP alone on a 16-bit one. */
+static inline void sp_add(struct cpu *c, uint32_t delta)
+{
+	uint32_t esp = c->s.gpr[R_ESP];
+	c->s.gpr[R_ESP] = stack32(c) ? esp + delta : (esp & 0xFFFF0000u) | ((esp + delta) & 0xFFFF);
+}
+
+/* The slot is written before SP moves, so a fault leaves SP as it was.
+ * Sizes 2 and 4 (the operand size). */
+static inline void push(struct cpu *c, uint32_t val, int size)
+{
+	uint32_t off = c->s.gpr[R_ESP] - (uint32_t)size;
+
+	if (__builtin_expect(stack_plain(c, off, (uint32_t)size), 1)) {
+		uint32_t lin = c->s.seg[S_SS].base + off;
+		int user = c->cpl == 3;
+		if (size == 4 ? mmu_write_fast(c->mmu, lin, 4, user, val)
+			      : mmu_write_fast(c->mmu, lin, 2, user, val))
+			cpu_raise_pf(c);
+		c->s.gpr[R_ESP] = off;
+		return;
+	}
+	push_slow(c, val, size);
+}
+
 /* Read the stack at SP + delta without moving SP. */
-uint32_t stack_peek(struct cpu *c, uint32_t delta, int size);
-void sp_add(struct cpu *c, uint32_t delta);
+static inline uint32_t stack_peek(struct cpu *c, uint32_t delta, int size)
+{
+	uint32_t off = c->s.gpr[R_ESP] + delta;
+
+	if (__builtin_expect(stack_plain(c, off, (uint32_t)size), 1)) {
+		uint32_t lin = c->s.seg[S_SS].base + off, v;
+		int user = c->cpl == 3;
+		if (size == 4 ? mmu_read_fast(c->mmu, lin, 4, user, &v)
+			      : mmu_read_fast(c->mmu, lin, 2, user, &v))
+			cpu_raise_pf(c);
+		return v;
+	}
+	return stack_peek_slow(c, delta, size);
+}
+
+static inline uint32_t pop(struct cpu *c, int size)
+{
+	uint32_t v = stack_peek(c, 0, size);
+	sp_add(c, (uint32_t)size);
+	return v;
+}
 
 /* ---- control flow helper (ctl.c): near jump with operand-size wrap and
  * CS limit check. */

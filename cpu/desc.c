@@ -49,28 +49,9 @@ int desc_try_fetch(struct cpu *c, uint16_t sel, struct desc *d, uint32_t *addr)
 	return 1;
 }
 
-/* The processor sets the accessed bit with a locked write of the type byte
- * only when it is clear (SDM 3.4.5.1); a write fault here is possible when
- * the GDT page is read-only for the supervisor and CR0.WP is set. */
-void desc_set_accessed(struct cpu *c, uint32_t addr, struct desc *d)
-{
-	if (!desc_s(*d) || (d->hi & (DT_ACCESSED << 8)))
-		return;
-	d->hi |= DT_ACCESSED << 8;
-	cpu_write_lin_sys(c, addr + 5, 1, (d->hi >> 8) & 0xFF);
-}
-
 void desc_write_hi(struct cpu *c, uint32_t addr, uint32_t hi)
 {
 	cpu_write_lin_sys(c, addr + 4, 4, hi);
-}
-
-void desc_to_cache(struct desc d, uint16_t sel, struct seg_cache *sc)
-{
-	sc->sel = sel;
-	sc->base = desc_base(d);
-	sc->limit = desc_limit(d);
-	sc->flags = d.hi & 0x00FFFF00u;
 }
 
 void seg_cache_null(struct seg_cache *sc, uint16_t sel)

@@ -143,12 +143,12 @@ static void call_gate_inner(struct cpu *c, struct desc gate, struct desc cd, uin
 		cpu_raise(c, EX_GP, 1, 0);
 	desc_set_accessed(c, ss_addr, &sd);
 
-	stk_push(c, &k, size, c->s.seg[S_SS].sel);
-	stk_push(c, &k, size, c->s.gpr[R_ESP]);
+	stk_push_in_frame(c, &k, size, c->s.seg[S_SS].sel);
+	stk_push_in_frame(c, &k, size, c->s.gpr[R_ESP]);
 	for (int i = nparams - 1; i >= 0; i--)
-		stk_push(c, &k, size, stk_peek(c, &old, (uint32_t)(i * size), size));
-	stk_push(c, &k, size, c->s.seg[S_CS].sel);
-	stk_push(c, &k, size, next_eip);
+		stk_push_in_frame(c, &k, size, stk_peek(c, &old, (uint32_t)(i * size), size));
+	stk_push_in_frame(c, &k, size, c->s.seg[S_CS].sel);
+	stk_push_in_frame(c, &k, size, next_eip);
 
 	desc_to_cache(sd, nss, &c->s.seg[S_SS]);
 	c->s.gpr[R_ESP] = (sd.hi & SEGF_DB) ? k.esp : ((nesp & 0xFFFF0000u) | (k.esp & 0xFFFF));
@@ -166,8 +166,8 @@ static void call_same(struct cpu *c, uint16_t sel, struct desc cd, uint32_t cd_a
 	stk_check_push(c, &k, 2u * (uint32_t)size);
 	if (off > desc_limit(cd))
 		cpu_raise(c, EX_GP, 1, 0);
-	stk_push(c, &k, size, c->s.seg[S_CS].sel);
-	stk_push(c, &k, size, next_eip);
+	stk_push_in_frame(c, &k, size, c->s.seg[S_CS].sel);
+	stk_push_in_frame(c, &k, size, next_eip);
 	stk_commit_esp(c, &k);
 	seg_load_cs(c, sel, cd, cd_addr, c->cpl);
 	c->s.eip = off;
@@ -187,8 +187,8 @@ void cpu_far_call(struct cpu *c, uint16_t sel, uint32_t off, int opsize, uint32_
 		stk_check_push(c, &k, 2u * (uint32_t)size);
 		if (off > c->s.seg[S_CS].limit)
 			cpu_raise(c, EX_GP, 1, 0);
-		stk_push(c, &k, size, c->s.seg[S_CS].sel);
-		stk_push(c, &k, size, next_eip);
+		stk_push_in_frame(c, &k, size, c->s.seg[S_CS].sel);
+		stk_push_in_frame(c, &k, size, next_eip);
 		stk_commit_esp(c, &k);
 		far_real(c, sel, off);
 		return;
@@ -240,8 +240,8 @@ void cpu_far_ret(struct cpu *c, int opsize, uint16_t imm)
 
 	stk_current(c, &k);
 	stk_check_pop(c, &k, 2u * (uint32_t)size);
-	eip = stk_pop(c, &k, size);
-	cs = (uint16_t)stk_pop(c, &k, size);
+	eip = stk_pop_in_frame(c, &k, size);
+	cs = (uint16_t)stk_pop_in_frame(c, &k, size);
 
 	if (!cpu_pmode(c) || cpu_v86(c)) {
 		if (eip > c->s.seg[S_CS].limit)
@@ -308,8 +308,8 @@ uint32_t ret_to_outer(struct cpu *c, struct stk *k, int size, uint16_t cs,
 	struct desc sd;
 
 	stk_check_pop(c, k, 2u * (uint32_t)size);
-	nesp = stk_pop(c, k, size);
-	nss = (uint16_t)stk_pop(c, k, size);
+	nesp = stk_pop_in_frame(c, k, size);
+	nss = (uint16_t)stk_pop_in_frame(c, k, size);
 	if ((nss & ~3u) == 0)
 		cpu_raise(c, EX_GP, 1, 0);
 	desc_fetch(c, nss, EX_GP, 0, &sd, &ss_addr);

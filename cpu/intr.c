@@ -45,9 +45,9 @@ static void real_deliver(struct cpu *c, int vec, uint32_t ret_eip)
 	stk_check_push(c, &k, 6);
 	ip = (uint16_t)cpu_read_lin_sys(c, c->s.idtr_base + off, 2);
 	cs = (uint16_t)cpu_read_lin_sys(c, c->s.idtr_base + off + 2, 2);
-	stk_push(c, &k, 2, cpu_get_eflags(c) & 0xFFFF);
-	stk_push(c, &k, 2, c->s.seg[S_CS].sel);
-	stk_push(c, &k, 2, ret_eip & 0xFFFF);
+	stk_push_in_frame(c, &k, 2, cpu_get_eflags(c) & 0xFFFF);
+	stk_push_in_frame(c, &k, 2, c->s.seg[S_CS].sel);
+	stk_push_in_frame(c, &k, 2, ret_eip & 0xFFFF);
 	stk_commit_esp(c, &k);
 	cpu_set_eflags(c, 0, FL_IF | FL_TF | FL_AC);
 	seg_load_real(c, S_CS, cs);
@@ -86,18 +86,18 @@ static void deliver_inner(struct cpu *c, struct desc gate, uint16_t sel, struct 
 
 	eflags = cpu_get_eflags(c);
 	if (v86) {
-		stk_push(c, &k, size, c->s.seg[S_GS].sel);
-		stk_push(c, &k, size, c->s.seg[S_FS].sel);
-		stk_push(c, &k, size, c->s.seg[S_DS].sel);
-		stk_push(c, &k, size, c->s.seg[S_ES].sel);
+		stk_push_in_frame(c, &k, size, c->s.seg[S_GS].sel);
+		stk_push_in_frame(c, &k, size, c->s.seg[S_FS].sel);
+		stk_push_in_frame(c, &k, size, c->s.seg[S_DS].sel);
+		stk_push_in_frame(c, &k, size, c->s.seg[S_ES].sel);
 	}
-	stk_push(c, &k, size, c->s.seg[S_SS].sel);
-	stk_push(c, &k, size, c->s.gpr[R_ESP]);
-	stk_push(c, &k, size, eflags);
-	stk_push(c, &k, size, c->s.seg[S_CS].sel);
-	stk_push(c, &k, size, ret_eip);
+	stk_push_in_frame(c, &k, size, c->s.seg[S_SS].sel);
+	stk_push_in_frame(c, &k, size, c->s.gpr[R_ESP]);
+	stk_push_in_frame(c, &k, size, eflags);
+	stk_push_in_frame(c, &k, size, c->s.seg[S_CS].sel);
+	stk_push_in_frame(c, &k, size, ret_eip);
 	if (has_err)
-		stk_push(c, &k, size, err);
+		stk_push_in_frame(c, &k, size, err);
 
 	/* Commit. */
 	desc_to_cache(sd, nss, &c->s.seg[S_SS]);
@@ -132,11 +132,11 @@ static void deliver_same(struct cpu *c, struct desc gate, uint16_t sel, struct d
 	if (off > desc_limit(cd))
 		cpu_raise(c, EX_GP, 1, e);
 	desc_set_accessed(c, cd_addr, &cd);
-	stk_push(c, &k, size, cpu_get_eflags(c));
-	stk_push(c, &k, size, c->s.seg[S_CS].sel);
-	stk_push(c, &k, size, ret_eip);
+	stk_push_in_frame(c, &k, size, cpu_get_eflags(c));
+	stk_push_in_frame(c, &k, size, c->s.seg[S_CS].sel);
+	stk_push_in_frame(c, &k, size, ret_eip);
 	if (has_err)
-		stk_push(c, &k, size, err);
+		stk_push_in_frame(c, &k, size, err);
 	stk_commit_esp(c, &k);
 	cpu_set_eflags(c, 0, FL_TF | FL_NT | FL_RF | ((desc_type(gate) & 1) ? 0 : FL_IF));
 	seg_load_cs(c, sel, cd, cd_addr, c->cpl);
@@ -294,9 +294,9 @@ static void iret_real(struct cpu *c, int opsize)
 
 	stk_current(c, &k);
 	stk_check_pop(c, &k, 3u * (uint32_t)size);
-	eip = stk_pop(c, &k, size);
-	cs = (uint16_t)stk_pop(c, &k, size);
-	fl = stk_pop(c, &k, size);
+	eip = stk_pop_in_frame(c, &k, size);
+	cs = (uint16_t)stk_pop_in_frame(c, &k, size);
+	fl = stk_pop_in_frame(c, &k, size);
 	if (eip > c->s.seg[S_CS].limit)
 		cpu_raise(c, EX_GP, 1, 0);
 	if (cpu_v86(c)) {
@@ -344,9 +344,9 @@ static void iret_prot(struct cpu *c, int opsize)
 
 	stk_current(c, &k);
 	stk_check_pop(c, &k, 3u * (uint32_t)size);
-	eip = stk_pop(c, &k, size);
-	cs = (uint16_t)stk_pop(c, &k, size);
-	fl = stk_pop(c, &k, size);
+	eip = stk_pop_in_frame(c, &k, size);
+	cs = (uint16_t)stk_pop_in_frame(c, &k, size);
+	fl = stk_pop_in_frame(c, &k, size);
 	if (opsize == 32 && (fl & FL_VM) && c->cpl == 0) {
 		v86_enter_from_iret(c, &k, eip, cs, fl);
 		return;
@@ -381,7 +381,9 @@ void cpu_iret(struct cpu *c, int opsize)
 		if (((c->s.eflags & FL_IOPL) >> 12) < 3)
 			cpu_raise(c, EX_GP, 1, 0);
 		iret_real(c, opsize);
-	} else if (cpu_get_eflags(c) & FL_NT) {
+	} else if (c->s.eflags & FL_NT) {
+		/* NT is not one of the lazy arithmetic flags: s.eflags holds it
+		 * (no need to materialise the others just to test it). */
 		iret_task(c);
 	} else {
 		iret_prot(c, opsize);

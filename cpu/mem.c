@@ -67,31 +67,37 @@ void cpu_write(struct cpu *c, int sreg, uint32_t off, int size, uint32_t val)
 /* The linear accessors of the system half (descriptor tables, TSS, stack
  * frames of interrupt delivery) go through the MMU's inline fast path too:
  * mmu_*_fast() are exactly mmu_read()/mmu_write() (fastpath.h), only
- * cheaper when the page is in the fast tables. */
-uint32_t cpu_read_lin_sys(struct cpu *c, uint32_t lin, int size)
+ * cheaper when the page is in the fast tables. The size is dispatched to
+ * a constant first: with a variable size the fast path's copy is a byte
+ * loop. */
+static inline __attribute__((always_inline)) uint32_t read_lin(struct cpu *c, uint32_t lin, int size,
+								 int user)
 {
 	uint32_t v;
-	if (mmu_read_fast(c->mmu, lin, size, 0, &v))
+	int f = size == 4 ? mmu_read_fast(c->mmu, lin, 4, user, &v) :
+		size == 2 ? mmu_read_fast(c->mmu, lin, 2, user, &v) :
+		size == 1 ? mmu_read_fast(c->mmu, lin, 1, user, &v) :
+			    mmu_read_fast(c->mmu, lin, size, user, &v);
+	if (f)
 		cpu_raise_pf(c);
 	return v;
 }
 
-void cpu_write_lin_sys(struct cpu *c, uint32_t lin, int size, uint32_t val)
+static inline __attribute__((always_inline)) void write_lin(struct cpu *c, uint32_t lin, int size,
+							      int user, uint32_t val)
 {
-	if (mmu_write_fast(c->mmu, lin, size, 0, val))
+	int f = size == 4 ? mmu_write_fast(c->mmu, lin, 4, user, val) :
+		size == 2 ? mmu_write_fast(c->mmu, lin, 2, user, val) :
+		size == 1 ? mmu_write_fast(c->mmu, lin, 1, user, val) :
+			    mmu_write_fast(c->mmu, lin, size, user, val);
+	if (f)
 		cpu_raise_pf(c);
 }
 
-uint32_t cpu_read_lin(struct cpu *c, uint32_t lin, int size, int user)
-{
-	uint32_t v;
-	if (mmu_read_fast(c->mmu, lin, size, user, &v))
-		cpu_raise_pf(c);
-	return v;
-}
-
+uint32_t cpu_read_lin_sys(struct cpu *c, uint32_t lin, int size) { return read_lin(c, lin, size, 0); }
+void cpu_write_lin_sys(struct cpu *c, uint32_t lin, int size, uint32_t val) { write_lin(c, lin, size, 0, val); }
+uint32_t cpu_read_lin(struct cpu *c, uint32_t lin, int size, int user) { return read_lin(c, lin, size, user); }
 void cpu_write_lin(struct cpu *c, uint32_t lin, int size, int user, uint32_t val)
 {
-	if (mmu_write_fast(c->mmu, lin, size, user, val))
-		cpu_raise_pf(c);
+	write_lin(c, lin, size, user, val);
 }

@@ -6,45 +6,37 @@
  */
 #include "core.h"
 
-/* SP-relative address `delta` bytes from the current top of stack. */
-static uint32_t sp_at(const struct cpu *c, uint32_t delta)
+/* The general cases of core.h's inline push() and stack_peek(). */
+void push_slow(struct cpu *c, uint32_t val, int size)
 {
-	uint32_t sp = c->s.gpr[R_ESP] + delta;
-	return stack32(c) ? sp : (sp & 0xFFFF);
-}
-
-void sp_add(struct cpu *c, uint32_t delta)
-{
-	if (stack32(c))
-		c->s.gpr[R_ESP] += delta;
-	else
-		reg_write(c, R_ESP, 2, c->s.gpr[R_ESP] + delta);
-}
-
-void push(struct cpu *c, uint32_t val, int size)
-{
-	mem_write(c, S_SS, sp_at(c, (uint32_t)-size), size, val);
+	mem_write(c, S_SS, stack_off(c, (uint32_t)-size), size, val);
 	sp_add(c, (uint32_t)-size);
 }
 
-uint32_t stack_peek(struct cpu *c, uint32_t delta, int size)
+uint32_t stack_peek_slow(struct cpu *c, uint32_t delta, int size)
 {
-	return mem_read(c, S_SS, sp_at(c, delta), size);
+	return mem_read(c, S_SS, stack_off(c, delta), size);
 }
 
-uint32_t pop(struct cpu *c, int size)
+/* PUSH r / POP r with the size as a constant, so the inline stack helpers
+ * (core.h) compile to one access without a size dispatch. */
+void op_push_r(struct cpu *c, const struct insn *i)
 {
-	uint32_t v = stack_peek(c, 0, size);
-	sp_add(c, (uint32_t)size);
-	return v;
+	if (i->osz == 4)
+		push(c, c->s.gpr[i->reg], 4);
+	else
+		push(c, c->s.gpr[i->reg] & 0xFFFF, 2);
 }
-
-void op_push_r(struct cpu *c, const struct insn *i) { push(c, reg_read(c, i->reg, i->osz), i->osz); }
 
 void op_pop_r(struct cpu *c, const struct insn *i)
 {
-	uint32_t v = pop(c, i->osz);
-	reg_write(c, i->reg, i->osz, v);
+	if (i->osz == 4) {
+		uint32_t v = pop(c, 4);
+		c->s.gpr[i->reg] = v;     /* after the pop: POP ESP loads the value read */
+	} else {
+		uint32_t v = pop(c, 2);
+		reg_write(c, i->reg, 2, v);
+	}
 }
 
 static int sreg_of(const struct insn *i)
@@ -99,23 +91,76 @@ void op_pop_rm(struct cpu *c, const struct insn *i)
 
 void op_push_rm(struct cpu *c, const struct insn *i) { push(c, rm_read(c, i, i->osz), i->osz); }
 
+/* PUSHA's eight stores at their linear addresses, in the instruction's
+ * order (EAX at the highest address first), through the MMU as mem_write()
+ * does after its segment check; n is a constant 2 or 4 at each call. */
+static inline __attribute__((always_inline)) void pusha_lin(struct cpu *c, uint32_t top, int n,
+							      uint32_t sp)
+{
+	int user = c->cpl == 3;
+	for (int r = 0; r < 8; r++) {
+		uint32_t v = r == R_ESP ? sp : c->s.gpr[r];
+		if (mmu_write_fast(c->mmu, top - (uint32_t)((r + 1) * n), n, user, v & size_mask(n)))
+			cpu_raise_pf(c);
+	}
+}
+
 void op_pusha(struct cpu *c, const struct insn *i)
 {
 	int n = i->osz;
 	uint32_t sp = c->s.gpr[R_ESP];
+
+	/* One segment check for the whole frame when it takes the plain
+	 * path (core.h's stack_plain): the per-slot checks could not fail. */
+	if (stack_plain(c, sp - (uint32_t)(8 * n), (uint32_t)(8 * n))) {
+		uint32_t top = c->s.seg[S_SS].base + sp;
+		if (n == 4)
+			pusha_lin(c, top, 4, sp);
+		else
+			pusha_lin(c, top, 2, sp);
+		c->s.gpr[R_ESP] = sp - (uint32_t)(8 * n);
+		return;
+	}
 	for (int r = 0; r < 8; r++) {
 		uint32_t v = r == R_ESP ? sp : c->s.gpr[r];
-		mem_write(c, S_SS, sp_at(c, (uint32_t)(-(r + 1) * n)), n, v & size_mask(n));
+		mem_write(c, S_SS, stack_off(c, (uint32_t)(-(r + 1) * n)), n, v & size_mask(n));
 	}
 	sp_add(c, (uint32_t)(-8 * n));
+}
+
+/* POPA's eight loads in the instruction's order (lowest address first),
+ * through the MMU as mem_read() does after its segment check. */
+static inline __attribute__((always_inline)) void popa_lin(struct cpu *c, uint32_t bottom, int n,
+							     uint32_t *v)
+{
+	int user = c->cpl == 3;
+	for (int r = 0; r < 8; r++)
+		if (mmu_read_fast(c->mmu, bottom + (uint32_t)(r * n), n, user, &v[7 - r]))
+			cpu_raise_pf(c);
 }
 
 void op_popa(struct cpu *c, const struct insn *i)
 {
 	int n = i->osz;
 	uint32_t v[8];
-	for (int r = 0; r < 8; r++)
-		v[7 - r] = stack_peek(c, (uint32_t)(r * n), n);
+	uint32_t sp = c->s.gpr[R_ESP];
+
+	if (stack_plain(c, sp, (uint32_t)(8 * n))) {
+		uint32_t bottom = c->s.seg[S_SS].base + sp;
+		if (n == 4) {
+			/* stack_plain() says a 32-bit stack: ESP += 32. */
+			popa_lin(c, bottom, 4, v);
+			c->s.gpr[R_ESP] = sp + 32;
+			for (int r = 0; r < 8; r++)
+				if (r != R_ESP)
+					c->s.gpr[r] = v[r];
+			return;
+		}
+		popa_lin(c, bottom, 2, v);
+	} else {
+		for (int r = 0; r < 8; r++)
+			v[7 - r] = stack_peek(c, (uint32_t)(r * n), n);
+	}
 	sp_add(c, (uint32_t)(8 * n));
 	for (int r = 0; r < 8; r++)
 		if (r != R_ESP)

@@ -80,12 +80,27 @@ void desc_fetch(struct cpu *c, uint16_t sel, int vec, int ext, struct desc *d, u
 /* As desc_fetch but returns 0 instead of raising for a limit violation
  * (LAR/LSL/VERR/VERW). Page faults still raise. */
 int desc_try_fetch(struct cpu *c, uint16_t sel, struct desc *d, uint32_t *addr);
-/* Set the accessed bit of a code/data descriptor in memory (and in *d). */
-void desc_set_accessed(struct cpu *c, uint32_t addr, struct desc *d);
+/* The processor sets the accessed bit with a locked write of the type byte
+ * only when it is clear (SDM 3.4.5.1); a write fault here is possible when
+ * the GDT page is read-only for the supervisor and CR0.WP is set. Inline:
+ * every segment load asks, and the bit is nearly always set already. */
+static inline void desc_set_accessed(struct cpu *c, uint32_t addr, struct desc *d)
+{
+	if (!desc_s(*d) || (d->hi & (DT_ACCESSED << 8)))
+		return;
+	d->hi |= DT_ACCESSED << 8;
+	cpu_write_lin_sys(c, addr + 5, 1, (d->hi >> 8) & 0xFF);
+}
 /* Write the high dword back (busy bit changes). */
 void desc_write_hi(struct cpu *c, uint32_t addr, uint32_t hi);
 /* Fill a segment cache from a descriptor. */
-void desc_to_cache(struct desc d, uint16_t sel, struct seg_cache *sc);
+static inline void desc_to_cache(struct desc d, uint16_t sel, struct seg_cache *sc)
+{
+	sc->sel = sel;
+	sc->base = desc_base(d);
+	sc->limit = desc_limit(d);
+	sc->flags = d.hi & 0x00FFFF00u;
+}
 /* The unusable (null-loaded) cache: P = 0, so the core refuses accesses. */
 void seg_cache_null(struct seg_cache *sc, uint16_t sel);
 
@@ -117,20 +132,108 @@ struct stk {
 	int err_vec;          /* exception for a limit violation (#SS) */
 	uint32_t err_code;    /* its error code */
 };
+/* The offset mask of the stack size: ESP wraps at 64 KiB on a 16-bit stack. */
+static inline uint32_t stk_mask(const struct stk *k)
+{
+	return (k->ss.flags & SEGF_DB) ? 0xFFFFFFFFu : 0xFFFFu;
+}
 /* Start from the current SS:ESP at the current CPL. */
-void stk_current(struct cpu *c, struct stk *k);
+static inline void stk_current(struct cpu *c, struct stk *k)
+{
+	k->ss = c->s.seg[S_SS];
+	k->esp = c->s.gpr[R_ESP];
+	k->user = c->cpl == 3;
+	k->err_vec = EX_SS;
+	k->err_code = 0;
+}
+/* Is [off, off+len) inside the segment (off already masked)? */
+static inline int stk_range_ok(const struct stk *k, uint32_t off, uint32_t len)
+{
+	uint32_t top = stk_mask(k);
+	uint32_t last = off + len - 1;
+
+	if (off > top || last > top || last < off)
+		return 0;
+	if ((k->ss.flags & SEGF_S) && !(SEGF_TYPE(k->ss.flags) & DT_CODE) &&
+	    (SEGF_TYPE(k->ss.flags) & DT_E))
+		return off > k->ss.limit;
+	return last <= k->ss.limit;
+}
 /* Check that `bytes` more bytes can be pushed (limit, expand-down). */
 void stk_check_push(struct cpu *c, const struct stk *k, uint32_t bytes);
 /* Check that `bytes` at the current top can be popped. */
 void stk_check_pop(struct cpu *c, const struct stk *k, uint32_t bytes);
-void stk_push(struct cpu *c, struct stk *k, int size, uint32_t val);
-uint32_t stk_pop(struct cpu *c, struct stk *k, int size);
+/* Each push and pop checks its own slot too, as the frame checks do not
+ * cover every caller's use (inline: delivery and IRET push and pop a few
+ * slots each). */
+static inline void stk_push(struct cpu *c, struct stk *k, int size, uint32_t val)
+{
+	uint32_t mask = stk_mask(k);
+	uint32_t off = (k->esp - (uint32_t)size) & mask;
+
+	if (!stk_range_ok(k, off, (uint32_t)size))
+		cpu_raise(c, k->err_vec, 1, k->err_code);
+	cpu_write_lin(c, k->ss.base + off, size, k->user, val);
+	k->esp = (k->esp & ~mask) | off;
+}
 /* Read without moving ESP: `off` bytes above the current top. */
-uint32_t stk_peek(struct cpu *c, const struct stk *k, uint32_t off, int size);
+static inline uint32_t stk_peek(struct cpu *c, const struct stk *k, uint32_t off, int size)
+{
+	uint32_t mask = stk_mask(k);
+	uint32_t o = (k->esp + off) & mask;
+
+	if (!stk_range_ok(k, o, (uint32_t)size))
+		cpu_raise(c, k->err_vec, 1, k->err_code);
+	return cpu_read_lin(c, k->ss.base + o, size, k->user);
+}
+static inline uint32_t stk_pop(struct cpu *c, struct stk *k, int size)
+{
+	uint32_t mask = stk_mask(k);
+	uint32_t v = stk_peek(c, k, 0, size);
+
+	k->esp = (k->esp & ~mask) | ((k->esp + (uint32_t)size) & mask);
+	return v;
+}
+/* Push and pop within a frame that stk_check_push()/stk_check_pop() has
+ * just accepted as a whole. On a 32-bit stack (B set: no 64 KiB wrap) every
+ * slot of an accepted frame lies inside it, so stk_push()'s per-slot check
+ * could not fail and is skipped; a 16-bit stack, where a slot may straddle
+ * the wrap and fail on its own, keeps it. */
+static inline __attribute__((always_inline)) void stk_push_in_frame(struct cpu *c, struct stk *k,
+								      int size, uint32_t val)
+{
+	if (__builtin_expect((k->ss.flags & SEGF_DB) != 0, 1)) {
+		k->esp -= (uint32_t)size;
+		cpu_write_lin(c, k->ss.base + k->esp, size, k->user, val);
+		return;
+	}
+	stk_push(c, k, size, val);
+}
+static inline __attribute__((always_inline)) uint32_t stk_pop_in_frame(struct cpu *c, struct stk *k,
+									 int size)
+{
+	if (__builtin_expect((k->ss.flags & SEGF_DB) != 0, 1)) {
+		uint32_t v = cpu_read_lin(c, k->ss.base + k->esp, size, k->user);
+		k->esp += (uint32_t)size;
+		return v;
+	}
+	return stk_pop(c, k, size);
+}
+
 /* Move the stack pointer by `delta` bytes (wrapping as the stack size says). */
-void stk_adjust(struct stk *k, uint32_t delta);
+static inline void stk_adjust(struct stk *k, uint32_t delta)
+{
+	uint32_t mask = stk_mask(k);
+
+	k->esp = (k->esp & ~mask) | ((k->esp + delta) & mask);
+}
 /* Store k->esp into ESP (low 16 bits only for a 16-bit stack). */
-void stk_commit_esp(struct cpu *c, const struct stk *k);
+static inline void stk_commit_esp(struct cpu *c, const struct stk *k)
+{
+	uint32_t mask = stk_mask(k);
+
+	c->s.gpr[R_ESP] = (c->s.gpr[R_ESP] & ~mask) | (k->esp & mask);
+}
 
 /* ---- task.c */
 
