@@ -111,7 +111,7 @@ void op_##name##_r32_imm(struct cpu *c, const struct insn *i)                   
 	if (op != 7)                                                            \
 		c->s.gpr[i->dst] = r;                                           \
 }                                                                               \
-void op_##name##_r32_m(struct cpu *c, const struct insn *i)                     \
+HANDLER_FLATTEN void op_##name##_r32_m(struct cpu *c, const struct insn *i) \
 {                                                                               \
 	int kind;                                                               \
 	uint32_t b = mem_read(c, i->seg, insn_ea(c, i), 4), a = c->s.gpr[i->dst]; \
@@ -120,11 +120,11 @@ void op_##name##_r32_m(struct cpu *c, const struct insn *i)                     
 	if (op != 7)                                                            \
 		c->s.gpr[i->dst] = r;                                           \
 }                                                                               \
-void op_##name##_m_r32(struct cpu *c, const struct insn *i)                     \
+HANDLER_FLATTEN void op_##name##_m_r32(struct cpu *c, const struct insn *i) \
 {                                                                               \
 	alu_mem(c, i, op, c->s.gpr[i->src], 4);                                 \
 }                                                                               \
-void op_##name##_m_imm32(struct cpu *c, const struct insn *i)                   \
+HANDLER_FLATTEN void op_##name##_m_imm32(struct cpu *c, const struct insn *i) \
 {                                                                               \
 	alu_mem(c, i, op, i->imm, 4);                                           \
 }

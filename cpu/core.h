@@ -432,6 +432,12 @@ static inline void rm_write(struct cpu *c, const struct insn *i, int size, uint3
 /* Operand size of an instruction whose opcode bit 0 selects byte/full. */
 static inline int opsz_w(const struct insn *i) { return (i->op & 1) ? i->osz : 1; }
 
+/* For the form-specialised handlers with a memory operand: GCC would keep
+ * one out-of-line copy of mem_read/mem_write per file and call it with the
+ * size as an argument; flattening inlines them with the constant size, so
+ * the fast path is a straight line in the handler. */
+#define HANDLER_FLATTEN __attribute__((flatten))
+
 /* ---- condition codes from the lazy record (flags.c's cond_true, and the
  * Jcc/SETcc/CMOVcc handlers with a constant condition). ZF and SF follow
  * from lf_res for every kind; OF and CF by kind with flags_compute()'s

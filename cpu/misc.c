@@ -105,12 +105,12 @@ void op_mov_r_rm(struct cpu *c, const struct insn *i)
 
 /* 89/8B with a 32-bit register and a memory operand (chosen by
  * decode_insn): op_mov_rm_r/op_mov_r_rm without the size dispatch. */
-void op_mov_m_r32(struct cpu *c, const struct insn *i)
+HANDLER_FLATTEN void op_mov_m_r32(struct cpu *c, const struct insn *i)
 {
 	mem_write(c, i->seg, insn_ea(c, i), 4, c->s.gpr[i->reg]);
 }
 
-void op_mov_r32_m(struct cpu *c, const struct insn *i)
+HANDLER_FLATTEN void op_mov_r32_m(struct cpu *c, const struct insn *i)
 {
 	c->s.gpr[i->reg] = mem_read(c, i->seg, insn_ea(c, i), 4);
 }
@@ -232,22 +232,22 @@ void op_movsx_r32_r16(struct cpu *c, const struct insn *i)
 	c->s.gpr[i->dst] = (uint32_t)(int32_t)(int16_t)c->s.gpr[i->src];
 }
 
-void op_movzx_r32_m8(struct cpu *c, const struct insn *i)
+HANDLER_FLATTEN void op_movzx_r32_m8(struct cpu *c, const struct insn *i)
 {
 	c->s.gpr[i->dst] = mem_read(c, i->seg, insn_ea(c, i), 1);
 }
 
-void op_movzx_r32_m16(struct cpu *c, const struct insn *i)
+HANDLER_FLATTEN void op_movzx_r32_m16(struct cpu *c, const struct insn *i)
 {
 	c->s.gpr[i->dst] = mem_read(c, i->seg, insn_ea(c, i), 2);
 }
 
-void op_movsx_r32_m8(struct cpu *c, const struct insn *i)
+HANDLER_FLATTEN void op_movsx_r32_m8(struct cpu *c, const struct insn *i)
 {
 	c->s.gpr[i->dst] = (uint32_t)(int32_t)(int8_t)mem_read(c, i->seg, insn_ea(c, i), 1);
 }
 
-void op_movsx_r32_m16(struct cpu *c, const struct insn *i)
+HANDLER_FLATTEN void op_movsx_r32_m16(struct cpu *c, const struct insn *i)
 {
 	c->s.gpr[i->dst] = (uint32_t)(int32_t)(int16_t)mem_read(c, i->seg, insn_ea(c, i), 2);
 }
