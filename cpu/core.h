@@ -63,9 +63,13 @@ int decode_insn(enum cpu_model model, const uint8_t *b, int avail, int code32, s
  *                   (0 or FL_CF)
  *   LF_RES          lf_res; lf_b: CF, OF and AF as EFLAGS bits (shifts,
  *                   MUL/IMUL: flags computed eagerly except SF/ZF/PF)
+ *   LF_SHL, LF_SHR, LF_SAR
+ *                   lf_a: the operand, lf_b: the masked count (1..31),
+ *                   lf_res; AF = 0, OF by the 1-bit formula at every
+ *                   count (see shift.c)
  * lf_res is always masked to the operand size, so ZF is lf_res == 0 and SF
  * its top bit for every kind. LF_NONE: s.eflags holds the flags. */
-enum { LF_NONE, LF_ADD, LF_SUB, LF_LOGIC, LF_INC, LF_DEC, LF_RES };
+enum { LF_NONE, LF_ADD, LF_SUB, LF_LOGIC, LF_INC, LF_DEC, LF_RES, LF_SHL, LF_SHR, LF_SAR };
 #define LF_KIND 0x0F
 #define LF_SIZE_SHIFT 4
 #define LF_B (1 << LF_SIZE_SHIFT)
@@ -156,8 +160,8 @@ static inline uint32_t sext(uint32_t v, int size)
 /* ---- flags.c */
 uint32_t flags_compute(const struct core *k, uint32_t eflags);
 int cond_true(struct cpu *c, int cc);
-/* Record a lazy ADD/SUB/LOGIC (or INC/DEC with b = the kept CF) of `size`
- * bytes; res must be masked to the size. */
+/* Record a lazy operation of `size` bytes (a, b as the kind wants them,
+ * see LF_NONE); res must be masked to the size. */
 static inline void lf_set(struct cpu *c, int op, int size, uint32_t a, uint32_t b, uint32_t res)
 {
 	struct core *k = core_of(c);
@@ -193,6 +197,26 @@ static inline uint32_t lf_top(int lf_op)
 {
 	return 1u << (((unsigned)lf_op >> LF_SIZE_SHIFT) * 8 - 1);
 }
+/* The operand width in bits of the recorded operation. */
+static inline unsigned lf_bits(int lf_op)
+{
+	return ((unsigned)lf_op >> LF_SIZE_SHIFT) * 8;
+}
+/* CF of a recorded SHL/SHR/SAR of a by count (1..31): the last bit
+ * shifted out; SHL by more than the width shifts out only zeros. */
+static inline int lf_shift_cf(int lf_op, uint32_t a, uint32_t count)
+{
+	unsigned bits = lf_bits(lf_op);
+	switch (lf_op & LF_KIND) {
+	case LF_SHL: return count <= bits ? (a >> (bits - count)) & 1 : 0;
+	case LF_SHR: return (a >> (count - 1)) & 1;
+	default: {   /* LF_SAR: a sign-extended from its top bit; shifting
+		      * out more than the width leaves copies of the sign */
+		unsigned sh = 32 - bits + count - 1;
+		return ((uint32_t)((int32_t)(a << (32 - bits)) >> (sh > 31 ? 31 : sh))) & 1;
+	}
+	}
+}
 /* CF alone, without materialising the other flags. */
 static inline int get_cf(struct cpu *c)
 {
@@ -203,6 +227,7 @@ static inline int get_cf(struct cpu *c)
 	case LF_ADD: return (((a & b) | ((a | b) & ~r)) & lf_top(k->lf_op)) != 0;
 	case LF_SUB: return (((~a & b) | (~(a ^ b) & r)) & lf_top(k->lf_op)) != 0;
 	case LF_LOGIC: return 0;
+	case LF_SHL: case LF_SHR: case LF_SAR: return lf_shift_cf(k->lf_op, a, b);
 	default: return (b & FL_CF) != 0;     /* INC, DEC, RES: kept in lf_b */
 	}
 }
@@ -463,7 +488,10 @@ static inline int lf_of(const struct cpu *c)
 	case LF_INC: return ((a ^ r) & (1 ^ r) & lf_top(k->lf_op)) != 0;
 	case LF_DEC: return ((a ^ 1) & (a ^ r) & lf_top(k->lf_op)) != 0;
 	case LF_RES: return (b & FL_OF) != 0;
-	default: return 0;   /* LF_LOGIC */
+	/* SHL: MSB(res) ^ CF; SHR: the operand's MSB at count 1, else 0 */
+	case LF_SHL: return (((r & lf_top(k->lf_op)) != 0) ^ lf_shift_cf(k->lf_op, a, b)) != 0;
+	case LF_SHR: return b == 1 && (a & lf_top(k->lf_op));
+	default: return 0;   /* LF_LOGIC, LF_SAR */
 	}
 }
 

@@ -66,6 +66,14 @@ uint32_t flags_compute(const struct core *k, uint32_t eflags)
 	case LF_RES:
 		f |= b & (FL_CF | FL_OF | FL_AF);
 		break;
+	case LF_SHL: case LF_SHR: case LF_SAR: {
+		/* AF cleared; OF as shift.c's do_shift */
+		uint32_t cf = (uint32_t)lf_shift_cf(k->lf_op, a, b);
+		f |= cf * FL_CF;
+		if (kind == LF_SHL ? ((res & top) != 0) ^ cf : kind == LF_SHR && b == 1 && (a & top))
+			f |= FL_OF;
+		break;
+	}
 	default:       /* LF_LOGIC */
 		break;
 	}

@@ -112,32 +112,23 @@ void op_shift_rm(struct cpu *c, const struct insn *i)
 
 /* SHL/SAL/SHR/SAR of a 32-bit register by CL (D3 with ModRM.reg 4-7 and
  * mod 3, chosen by decode_insn): do_shift's results without its size
- * dispatch or the rotate cases; flags as there (AF cleared, OF by the
- * 1-bit formula at every count). */
+ * dispatch or the rotate cases; the flags (AF cleared, OF by the 1-bit
+ * formula at every count) are left to the lazy record (LF_SHL/SHR/SAR),
+ * which keeps the operand and the count. */
 void op_shift_r32(struct cpu *c, const struct insn *i)
 {
-	unsigned count = i->op == 0xD1 ? 1 : ((i->op == 0xD3 ? c->s.gpr[R_ECX] : i->imm) & 0x1F);
+	unsigned count = c->s.gpr[R_ECX] & 0x1F;
 	if (!count)
 		return;
-	uint32_t a = c->s.gpr[i->rm], r, cf, of = 0;
+	uint32_t a = c->s.gpr[i->rm], r;
+	int kind;
 	switch (i->reg) {
-	case 5:   /* SHR */
-		r = a >> count;
-		cf = (a >> (count - 1)) & 1;
-		of = count == 1 && (a & 0x80000000u);
-		break;
-	case 7:   /* SAR */
-		r = (uint32_t)((int32_t)a >> count);
-		cf = (uint32_t)((int32_t)a >> (count - 1)) & 1;
-		break;
-	default:  /* SHL, SAL; count <= 31 here */
-		r = a << count;
-		cf = (a >> (32 - count)) & 1;
-		of = (r >> 31) ^ cf;
-		break;
+	case 5: r = a >> count; kind = LF_SHR; break;
+	case 7: r = (uint32_t)((int32_t)a >> count); kind = LF_SAR; break;
+	default: r = a << count; kind = LF_SHL; break;   /* SHL, SAL */
 	}
 	c->s.gpr[i->rm] = r;
-	lf_set_res(c, 4, r, (cf ? FL_CF : 0) | (of ? FL_OF : 0));
+	lf_set(c, kind, 4, a, count, r);
 }
 
 /* SHL/SAL, SHR, SAR of a 32-bit register by a constant (C1 and D1 with
@@ -146,26 +137,23 @@ void op_shift_r32(struct cpu *c, const struct insn *i)
  * operation fixed. */
 void op_shl_r32_imm(struct cpu *c, const struct insn *i)
 {
-	unsigned n = i->cnt;
-	uint32_t a = c->s.gpr[i->dst], r = a << n, cf = (a >> (32 - n)) & 1;
+	uint32_t a = c->s.gpr[i->dst], r = a << i->cnt;
 	c->s.gpr[i->dst] = r;
-	lf_set_res(c, 4, r, cf * FL_CF | ((r >> 31) ^ cf) * FL_OF);
+	lf_set(c, LF_SHL, 4, a, i->cnt, r);
 }
 
 void op_shr_r32_imm(struct cpu *c, const struct insn *i)
 {
-	unsigned n = i->cnt;
-	uint32_t a = c->s.gpr[i->dst], r = a >> n, cf = (a >> (n - 1)) & 1;
+	uint32_t a = c->s.gpr[i->dst], r = a >> i->cnt;
 	c->s.gpr[i->dst] = r;
-	lf_set_res(c, 4, r, cf * FL_CF | (n == 1 ? (a >> 31) * FL_OF : 0));
+	lf_set(c, LF_SHR, 4, a, i->cnt, r);
 }
 
 void op_sar_r32_imm(struct cpu *c, const struct insn *i)
 {
-	unsigned n = i->cnt;
-	uint32_t a = c->s.gpr[i->dst], r = (uint32_t)((int32_t)a >> n);
+	uint32_t a = c->s.gpr[i->dst], r = (uint32_t)((int32_t)a >> i->cnt);
 	c->s.gpr[i->dst] = r;
-	lf_set_res(c, 4, r, ((uint32_t)((int32_t)a >> (n - 1)) & 1) * FL_CF);
+	lf_set(c, LF_SAR, 4, a, i->cnt, r);
 }
 
 /* SHLD/SHRD: 16-bit forms with counts above 16 shift the 48-bit pattern
