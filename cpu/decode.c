@@ -149,6 +149,12 @@ static void specialise(struct insn *i, int twobyte)
 		}
 	} else if (op >= 0xB8 && op <= 0xBF) {
 		i->fn = op_mov_r32_imm;
+	} else if ((op == 0xC6 || op == 0xC7) && !reg_form) {
+		i->fn = op == 0xC7 ? op_mov_m32_imm : op_mov_m8_imm;
+	} else if ((op == 0x88 || op == 0x8A) && !reg_form) {
+		i->fn = op == 0x88 ? op_mov_m8_r8 : op_mov_r8_m8;
+	} else if (op == 0xA1 || op == 0xA3) {
+		i->fn = op == 0xA1 ? op_mov_a32_moffs : op_mov_moffs_a32;
 	} else if (op == 0x8D && i->asz == 4) {
 		if (i->base != EA_NONE && i->index == EA_NONE)
 			i->fn = op_lea32_b;
@@ -167,6 +173,10 @@ static void specialise(struct insn *i, int twobyte)
 			i->fn = i->reg == 5 ? op_shr_r32_imm : i->reg == 7 ? op_sar_r32_imm : op_shl_r32_imm;
 	} else if (op == 0xD3 && reg_form && i->reg >= 4) {
 		i->fn = op_shift_r32;
+	} else if ((op == 0xA4 || op == 0xA5 || op == 0xAA || op == 0xAB) && i->asz == 4) {
+		/* MOVSB/MOVSD, STOSB/STOSD (REP or not) with 32-bit addressing */
+		i->cnt = (op & 1) ? 4 : 1;
+		i->fn = op <= 0xA5 ? op_movs_a32 : op_stos_a32;
 	}
 }
 

@@ -30,7 +30,8 @@ H(setcc) H(cmovcc) H(cbw) H(cwd)
 H(mov_rm_r) H(mov_r_rm) H(mov_rm_sreg) H(mov_sreg_rm) H(lea) H(mov_a_moffs)
 H(mov_moffs_a) H(mov_r_imm) H(mov_rm_imm) H(movzx) H(movsx) H(xchg_r_a)
 H(xchg_rm_r) H(xlat) H(lxs) H(nop) H(ud) H(esc) H(wait) H(mov_rr32)
-H(mov_m_r32) H(mov_r32_m) H(mov_r32_imm) H(lea32_b) H(lea32_bi) H(lea32_i)
+H(mov_m_r32) H(mov_r32_m) H(mov_r32_imm) H(mov_m32_imm) H(mov_m8_imm) H(mov_m8_r8) H(mov_r8_m8)
+H(mov_a32_moffs) H(mov_moffs_a32) H(lea32_b) H(lea32_bi) H(lea32_i)
 H(movzx_r32_r8) H(movzx_r32_r16) H(movsx_r32_r8) H(movsx_r32_r16)
 H(movzx_r32_m8) H(movzx_r32_m16) H(movsx_r32_m8) H(movsx_r32_m16)
 /* stack.c */
@@ -43,7 +44,7 @@ H(iret) H(int1) H(loop) H(jcxz) H(hlt) H(bound) H(jmp_rel32)
 H(jo32) H(jno32) H(jb32) H(jae32) H(je32) H(jne32) H(jbe32) H(ja32)
 H(js32) H(jns32) H(jp32) H(jnp32) H(jl32) H(jge32) H(jle32) H(jg32)
 /* string.c and io.c */
-H(movs) H(cmps) H(stos) H(lods) H(scas) H(ins) H(outs)
+H(movs) H(cmps) H(stos) H(lods) H(scas) H(ins) H(outs) H(movs_a32) H(stos_a32)
 H(in_imm) H(out_imm) H(in_dx) H(out_dx)
 /* sysops.c: operand decoding for the system half's instructions */
 H(sldt) H(str) H(lldt) H(ltr) H(verr) H(verw) H(sgdt) H(sidt) H(lgdt) H(lidt)

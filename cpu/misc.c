@@ -186,6 +186,40 @@ void op_mov_r_imm(struct cpu *c, const struct insn *i)
 	reg_write(c, i->reg, i->op < 0xB8 ? 1 : i->osz, i->imm);
 }
 
+/* Memory forms of MOV with a constant size (chosen by decode_insn): C7
+ * and C6 with a memory operand, 88 and 8A with a memory operand, A1 and
+ * A3 with a 32-bit operand size. rm_write/rm_read and the moffs handlers
+ * without the size and operand-kind dispatch. */
+HANDLER_FLATTEN void op_mov_m32_imm(struct cpu *c, const struct insn *i)
+{
+	mem_write(c, i->seg, insn_ea(c, i), 4, i->imm);
+}
+
+HANDLER_FLATTEN void op_mov_m8_imm(struct cpu *c, const struct insn *i)
+{
+	mem_write(c, i->seg, insn_ea(c, i), 1, i->imm & 0xFF);
+}
+
+HANDLER_FLATTEN void op_mov_m8_r8(struct cpu *c, const struct insn *i)
+{
+	mem_write(c, i->seg, insn_ea(c, i), 1, reg_read(c, i->reg, 1));
+}
+
+HANDLER_FLATTEN void op_mov_r8_m8(struct cpu *c, const struct insn *i)
+{
+	reg_write(c, i->reg, 1, mem_read(c, i->seg, insn_ea(c, i), 1));
+}
+
+HANDLER_FLATTEN void op_mov_a32_moffs(struct cpu *c, const struct insn *i)
+{
+	c->s.gpr[R_EAX] = mem_read(c, i->seg, i->disp, 4);
+}
+
+HANDLER_FLATTEN void op_mov_moffs_a32(struct cpu *c, const struct insn *i)
+{
+	mem_write(c, i->seg, i->disp, 4, c->s.gpr[R_EAX]);
+}
+
 /* B8+r with a 32-bit operand size (chosen by decode_insn). */
 void op_mov_r32_imm(struct cpu *c, const struct insn *i)
 {
