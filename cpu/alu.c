@@ -138,6 +138,30 @@ ALU32_FORMS(sub, 5)
 ALU32_FORMS(xor, 6)
 ALU32_FORMS(cmp, 7)
 
+/* Byte forms with a memory operand (chosen by decode_insn): the size and
+ * the operand kinds fixed, the operation still read from the opcode or
+ * ModRM.reg at run time (one switch), the memory access inline.
+ *   _m8_imm  80/82 with a memory destination: m8 op= imm8
+ *   _m8_r8   00/08/.../38 with a memory destination: m8 op= r8
+ *   _r8_m8   02/0A/.../3A with a memory source: r8 op= m8 */
+HANDLER_FLATTEN void op_alu_m8_imm(struct cpu *c, const struct insn *i)
+{
+	alu_mem(c, i, i->reg, i->imm & 0xFF, 1);
+}
+
+HANDLER_FLATTEN void op_alu_m8_r8(struct cpu *c, const struct insn *i)
+{
+	alu_mem(c, i, (i->op >> 3) & 7, reg_read(c, i->reg, 1), 1);
+}
+
+HANDLER_FLATTEN void op_alu_r8_m8(struct cpu *c, const struct insn *i)
+{
+	int op = (i->op >> 3) & 7;
+	uint32_t r = alu(c, op, reg_read(c, i->reg, 1), mem_read(c, i->seg, insn_ea(c, i), 1), 1);
+	if (op != 7)
+		reg_write(c, i->reg, 1, r);
+}
+
 void op_alu_a_imm(struct cpu *c, const struct insn *i)
 {
 	int size = opsz_w(i), op = (i->op >> 3) & 7;
@@ -246,6 +270,23 @@ void op_test_rr32(struct cpu *c, const struct insn *i)
 void op_test_r32_imm(struct cpu *c, const struct insn *i)
 {
 	lf_set_logic(c, 4, c->s.gpr[i->dst] & i->imm);
+}
+
+/* TEST with a memory operand (chosen by decode_insn): F6 /0 /1 (m8, imm8),
+ * F7 /0 /1 (m32, imm32), 85 (m32, r32 in i->src). */
+HANDLER_FLATTEN void op_test_m8_imm(struct cpu *c, const struct insn *i)
+{
+	lf_set_logic(c, 1, mem_read(c, i->seg, insn_ea(c, i), 1) & i->imm & 0xFF);
+}
+
+HANDLER_FLATTEN void op_test_m32_imm(struct cpu *c, const struct insn *i)
+{
+	lf_set_logic(c, 4, mem_read(c, i->seg, insn_ea(c, i), 4) & i->imm);
+}
+
+HANDLER_FLATTEN void op_test_m_r32(struct cpu *c, const struct insn *i)
+{
+	lf_set_logic(c, 4, mem_read(c, i->seg, insn_ea(c, i), 4) & c->s.gpr[i->src]);
 }
 
 void op_not_rm(struct cpu *c, const struct insn *i)

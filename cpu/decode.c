@@ -108,6 +108,18 @@ static void specialise(struct insn *i, int twobyte)
 			i->src = i->reg;
 			i->fn = alu_m_r32[alu];
 		}
+	} else if (op < 0x40 && ((op & 7) == 0 || (op & 7) == 2) && !reg_form) {
+		/* ALU Eb,Gb / Gb,Eb with memory */
+		i->fn = (op & 2) ? op_alu_r8_m8 : op_alu_m8_r8;
+	} else if ((op == 0x80 || op == 0x82) && !reg_form) {
+		i->fn = op_alu_m8_imm;
+	} else if (op == 0xF6 && !reg_form && i->reg < 2) {
+		i->fn = op_test_m8_imm;
+	} else if (op == 0xF7 && !reg_form && i->reg < 2) {
+		i->fn = op_test_m32_imm;
+	} else if (op == 0x85 && !reg_form) {
+		i->src = i->reg;
+		i->fn = op_test_m_r32;
 	} else if (op < 0x40 && (op & 7) == 5) {
 		/* ALU eAX,Iz */
 		i->dst = R_EAX;
