@@ -8,43 +8,58 @@
 #include "core.h"
 
 /* One of the eight ALU operations (ModRM.reg / opcode bits 5:3 order:
- * ADD OR ADC SBB AND SUB XOR CMP); records lazy flags, returns the result. */
-static uint32_t alu_res(struct cpu *c, int op, uint32_t a, uint32_t b, int size, int *lfop)
+ * ADD OR ADC SBB AND SUB XOR CMP) on a and b: returns the result masked to
+ * `size` and the lazy-flag kind in *kind, without recording it (a memory
+ * destination records only once its write succeeded). Inline: with a
+ * constant op and size (the specialised handlers below) it folds to the
+ * operation itself. */
+static inline uint32_t alu_calc(struct cpu *c, int op, uint32_t a, uint32_t b, int size, int *kind)
 {
 	uint32_t m = size_mask(size);
 	switch (op) {
-	case 0: *lfop = LF_ADD; return (a + b) & m;
-	case 1: *lfop = LF_LOGIC; return a | b;
-	case 2: *lfop = LF_ADD; return (a + b + (uint32_t)get_cf(c)) & m;
-	case 3: *lfop = LF_SUB; return (a - b - (uint32_t)get_cf(c)) & m;
-	case 4: *lfop = LF_LOGIC; return a & b;
-	case 6: *lfop = LF_LOGIC; return a ^ b;
-	default: *lfop = LF_SUB; return (a - b) & m;
+	case 0: *kind = LF_ADD; return (a + b) & m;
+	case 1: *kind = LF_LOGIC; return a | b;
+	case 2: *kind = LF_ADD; return (a + b + (uint32_t)get_cf(c)) & m;
+	case 3: *kind = LF_SUB; return (a - b - (uint32_t)get_cf(c)) & m;
+	case 4: *kind = LF_LOGIC; return a & b;
+	case 6: *kind = LF_LOGIC; return a ^ b;
+	default: *kind = LF_SUB; return (a - b) & m;
 	}
+}
+
+/* Record the lazy flags of alu_calc()'s result: a logic op keeps the
+ * result alone (its flags need nothing else). */
+static inline void alu_record(struct cpu *c, int kind, int size, uint32_t a, uint32_t b, uint32_t r)
+{
+	if (kind == LF_LOGIC)
+		lf_set_logic(c, size, r);
+	else
+		lf_set(c, kind, size, a, b, r);
 }
 
 static uint32_t alu(struct cpu *c, int op, uint32_t a, uint32_t b, int size)
 {
-	int lfop;
-	uint32_t r = alu_res(c, op, a, b, size, &lfop);
-	lf_set(c, lfop, size, a, b, r);
+	int kind;
+	uint32_t r = alu_calc(c, op, a, b, size, &kind);
+	alu_record(c, kind, size, a, b, r);
 	return r;
 }
 
 /* Memory destination: the flags change only once the write succeeded, so
- * a faulting write leaves EFLAGS as it was for the restart. */
-static void alu_mem(struct cpu *c, const struct insn *i, int op, uint32_t b, int size)
+ * a faulting write leaves EFLAGS as it was for the restart. CMP only
+ * reads (a read-only operand does not fault). */
+static inline void alu_mem(struct cpu *c, const struct insn *i, int op, uint32_t b, int size)
 {
 	uint32_t ea = insn_ea(c, i);
 	if (op == 7) {
 		alu(c, op, mem_read(c, i->seg, ea, size), b, size);
 		return;
 	}
-	int lfop;
+	int kind;
 	uint32_t a = mem_read_rmw(c, i->seg, ea, size);
-	uint32_t r = alu_res(c, op, a, b, size, &lfop);
+	uint32_t r = alu_calc(c, op, a, b, size, &kind);
 	mem_write(c, i->seg, ea, size, r);
-	lf_set(c, lfop, size, a, b, r);
+	alu_record(c, kind, size, a, b, r);
 }
 
 /* 00-3B: Eb,Gb / Ev,Gv / Gb,Eb / Gv,Ev. Bit 1 of the opcode: reg is the
@@ -66,50 +81,85 @@ void op_alu_rm_r(struct cpu *c, const struct insn *i)
 	}
 }
 
-/* The 32-bit operation `op` on a and b with the lazy flags recorded: the
- * same results as alu() at size 4, without the size dispatch. */
-static inline uint32_t alu32(struct cpu *c, int op, uint32_t a, uint32_t b)
-{
-	struct core *k = core_of(c);
-	uint32_t r;
-	int lfop;
-	switch (op) {
-	case 0: r = a + b; lfop = LF_ADD; break;
-	case 1: r = a | b; lfop = LF_LOGIC; break;
-	case 2: r = a + b + (uint32_t)get_cf(c); lfop = LF_ADD; break;
-	case 3: r = a - b - (uint32_t)get_cf(c); lfop = LF_SUB; break;
-	case 4: r = a & b; lfop = LF_LOGIC; break;
-	case 6: r = a ^ b; lfop = LF_LOGIC; break;
-	default: r = a - b; lfop = LF_SUB; break;
-	}
-	k->lf_op = lfop;
-	k->lf_size = 4;
-	k->lf_a = a;
-	k->lf_b = b;
-	k->lf_res = r;
-	return r;
+/* The 32-bit forms, one handler per operation and operand kind, chosen by
+ * decode_insn (specialise()) with the registers in i->dst / i->src: the
+ * generic handlers' semantics with the operation, the size and the
+ * operand kinds fixed at compile time.
+ *   _rr32    01/03/09/.../3B, mod 3: dst op= src
+ *   _r32_imm 81/83 mod 3 and the eAX,Iz forms 05/0D/.../3D: dst op= imm
+ *            (imm already sign-extended to 32 bits)
+ *   _r32_m   03/0B/.../3B with a memory source: dst op= m32
+ *   _m_r32   01/09/.../39 with a memory destination: m32 op= src
+ *   _m_imm32 81/83 with a memory destination: m32 op= imm
+ * CMP (op 7) writes nothing back. */
+#define ALU32_FORMS(name, op)                                                   \
+void op_##name##_rr32(struct cpu *c, const struct insn *i)                      \
+{                                                                               \
+	int kind;                                                               \
+	uint32_t a = c->s.gpr[i->dst], b = c->s.gpr[i->src];                    \
+	uint32_t r = alu_calc(c, op, a, b, 4, &kind);                           \
+	alu_record(c, kind, 4, a, b, r);                                        \
+	if (op != 7)                                                            \
+		c->s.gpr[i->dst] = r;                                           \
+}                                                                               \
+void op_##name##_r32_imm(struct cpu *c, const struct insn *i)                   \
+{                                                                               \
+	int kind;                                                               \
+	uint32_t a = c->s.gpr[i->dst], b = i->imm;                              \
+	uint32_t r = alu_calc(c, op, a, b, 4, &kind);                           \
+	alu_record(c, kind, 4, a, b, r);                                        \
+	if (op != 7)                                                            \
+		c->s.gpr[i->dst] = r;                                           \
+}                                                                               \
+HANDLER_FLATTEN void op_##name##_r32_m(struct cpu *c, const struct insn *i) \
+{                                                                               \
+	int kind;                                                               \
+	uint32_t b = mem_read(c, i->seg, insn_ea(c, i), 4), a = c->s.gpr[i->dst]; \
+	uint32_t r = alu_calc(c, op, a, b, 4, &kind);                           \
+	alu_record(c, kind, 4, a, b, r);                                        \
+	if (op != 7)                                                            \
+		c->s.gpr[i->dst] = r;                                           \
+}                                                                               \
+HANDLER_FLATTEN void op_##name##_m_r32(struct cpu *c, const struct insn *i) \
+{                                                                               \
+	alu_mem(c, i, op, c->s.gpr[i->src], 4);                                 \
+}                                                                               \
+HANDLER_FLATTEN void op_##name##_m_imm32(struct cpu *c, const struct insn *i) \
+{                                                                               \
+	alu_mem(c, i, op, i->imm, 4);                                           \
 }
 
-/* 01/03/09/.../3B with two 32-bit registers (chosen by decode_insn): the
- * commonest integer form, so it skips op_alu_rm_r's size and operand
- * dispatch. Bit 1 of the opcode says which register is the destination. */
-void op_alu_rr32(struct cpu *c, const struct insn *i)
+ALU32_FORMS(add, 0)
+ALU32_FORMS(or, 1)
+ALU32_FORMS(adc, 2)
+ALU32_FORMS(sbb, 3)
+ALU32_FORMS(and, 4)
+ALU32_FORMS(sub, 5)
+ALU32_FORMS(xor, 6)
+ALU32_FORMS(cmp, 7)
+
+/* Byte forms with a memory operand (chosen by decode_insn): the size and
+ * the operand kinds fixed, the operation still read from the opcode or
+ * ModRM.reg at run time (one switch), the memory access inline.
+ *   _m8_imm  80/82 with a memory destination: m8 op= imm8
+ *   _m8_r8   00/08/.../38 with a memory destination: m8 op= r8
+ *   _r8_m8   02/0A/.../3A with a memory source: r8 op= m8 */
+HANDLER_FLATTEN void op_alu_m8_imm(struct cpu *c, const struct insn *i)
+{
+	alu_mem(c, i, i->reg, i->imm & 0xFF, 1);
+}
+
+HANDLER_FLATTEN void op_alu_m8_r8(struct cpu *c, const struct insn *i)
+{
+	alu_mem(c, i, (i->op >> 3) & 7, reg_read(c, i->reg, 1), 1);
+}
+
+HANDLER_FLATTEN void op_alu_r8_m8(struct cpu *c, const struct insn *i)
 {
 	int op = (i->op >> 3) & 7;
-	int dst = (i->op & 2) ? i->reg : i->rm, src = (i->op & 2) ? i->rm : i->reg;
-	uint32_t r = alu32(c, op, c->s.gpr[dst], c->s.gpr[src]);
+	uint32_t r = alu(c, op, reg_read(c, i->reg, 1), mem_read(c, i->seg, insn_ea(c, i), 1), 1);
 	if (op != 7)
-		c->s.gpr[dst] = r;
-}
-
-/* 81/83 with a 32-bit register destination (chosen by decode_insn); the
- * immediate is already extended to 32 bits. */
-void op_alu_r32_imm(struct cpu *c, const struct insn *i)
-{
-	int op = i->reg;
-	uint32_t r = alu32(c, op, c->s.gpr[i->rm], i->imm);
-	if (op != 7)
-		c->s.gpr[i->rm] = r;
+		reg_write(c, i->reg, 1, r);
 }
 
 void op_alu_a_imm(struct cpu *c, const struct insn *i)
@@ -134,13 +184,18 @@ void op_alu_rm_imm(struct cpu *c, const struct insn *i)
 	alu_mem(c, i, op, b, size);
 }
 
-/* INC/DEC keep CF: carry the current CF into the new lazy record. */
+/* INC/DEC keep CF: the current CF goes into the new lazy record (lf_b;
+ * get_cf() returns 0 or 1, which is FL_CF). */
+_Static_assert(FL_CF == 1, "get_cf() doubles as the CF bit");
+static inline void incdec_record(struct cpu *c, uint32_t a, uint32_t r, int size, int dec)
+{
+	lf_set(c, dec ? LF_DEC : LF_INC, size, a, (uint32_t)get_cf(c), r);
+}
+
 static uint32_t incdec(struct cpu *c, uint32_t a, int size, int dec)
 {
-	uint32_t cf = get_cf(c) ? FL_CF : 0;
 	uint32_t r = (dec ? a - 1 : a + 1) & size_mask(size);
-	lf_set(c, dec ? LF_DEC : LF_INC, size, a, 1, r);
-	core_of(c)->lf_cf = cf;
+	incdec_record(c, a, r, size, dec);
 	return r;
 }
 
@@ -154,6 +209,22 @@ void op_dec_r(struct cpu *c, const struct insn *i)
 	reg_write(c, i->reg, i->osz, incdec(c, reg_read(c, i->reg, i->osz), i->osz, 1));
 }
 
+/* INC/DEC of a 32-bit register, 40-4F or FF /0 /1 with mod 3 (chosen by
+ * decode_insn; the register in i->dst). */
+void op_inc_r32(struct cpu *c, const struct insn *i)
+{
+	uint32_t a = c->s.gpr[i->dst];
+	incdec_record(c, a, a + 1, 4, 0);
+	c->s.gpr[i->dst] = a + 1;
+}
+
+void op_dec_r32(struct cpu *c, const struct insn *i)
+{
+	uint32_t a = c->s.gpr[i->dst];
+	incdec_record(c, a, a - 1, 4, 1);
+	c->s.gpr[i->dst] = a - 1;
+}
+
 static void incdec_rm(struct cpu *c, const struct insn *i, int dec)
 {
 	int size = opsz_w(i);
@@ -165,7 +236,7 @@ static void incdec_rm(struct cpu *c, const struct insn *i, int dec)
 	uint32_t a = mem_read_rmw(c, i->seg, ea, size);
 	uint32_t r = (dec ? a - 1 : a + 1) & size_mask(size);
 	mem_write(c, i->seg, ea, size, r);
-	incdec(c, a, size, dec);
+	incdec_record(c, a, r, size, dec);
 }
 
 void op_inc_rm(struct cpu *c, const struct insn *i) { incdec_rm(c, i, 0); }
@@ -174,20 +245,48 @@ void op_dec_rm(struct cpu *c, const struct insn *i) { incdec_rm(c, i, 1); }
 void op_test_rm_r(struct cpu *c, const struct insn *i)
 {
 	int size = opsz_w(i);
-	uint32_t r = rm_read(c, i, size) & reg_read(c, i->reg, size);
-	lf_set(c, LF_LOGIC, size, 0, 0, r);
+	lf_set_logic(c, size, rm_read(c, i, size) & reg_read(c, i->reg, size));
 }
 
 void op_test_a_imm(struct cpu *c, const struct insn *i)
 {
 	int size = opsz_w(i);
-	lf_set(c, LF_LOGIC, size, 0, 0, reg_read(c, R_EAX, size) & i->imm & size_mask(size));
+	lf_set_logic(c, size, reg_read(c, R_EAX, size) & i->imm & size_mask(size));
 }
 
 void op_test_rm_imm(struct cpu *c, const struct insn *i)
 {
 	int size = opsz_w(i);
-	lf_set(c, LF_LOGIC, size, 0, 0, rm_read(c, i, size) & i->imm & size_mask(size));
+	lf_set_logic(c, size, rm_read(c, i, size) & i->imm & size_mask(size));
+}
+
+/* 32-bit TEST forms chosen by decode_insn: 85 with mod 3 (i->dst, i->src),
+ * F7 /0 /1 with mod 3 and A9 (i->dst, the immediate). */
+void op_test_rr32(struct cpu *c, const struct insn *i)
+{
+	lf_set_logic(c, 4, c->s.gpr[i->dst] & c->s.gpr[i->src]);
+}
+
+void op_test_r32_imm(struct cpu *c, const struct insn *i)
+{
+	lf_set_logic(c, 4, c->s.gpr[i->dst] & i->imm);
+}
+
+/* TEST with a memory operand (chosen by decode_insn): F6 /0 /1 (m8, imm8),
+ * F7 /0 /1 (m32, imm32), 85 (m32, r32 in i->src). */
+HANDLER_FLATTEN void op_test_m8_imm(struct cpu *c, const struct insn *i)
+{
+	lf_set_logic(c, 1, mem_read(c, i->seg, insn_ea(c, i), 1) & i->imm & 0xFF);
+}
+
+HANDLER_FLATTEN void op_test_m32_imm(struct cpu *c, const struct insn *i)
+{
+	lf_set_logic(c, 4, mem_read(c, i->seg, insn_ea(c, i), 4) & i->imm);
+}
+
+HANDLER_FLATTEN void op_test_m_r32(struct cpu *c, const struct insn *i)
+{
+	lf_set_logic(c, 4, mem_read(c, i->seg, insn_ea(c, i), 4) & c->s.gpr[i->src]);
 }
 
 void op_not_rm(struct cpu *c, const struct insn *i)
@@ -221,10 +320,7 @@ void op_neg_rm(struct cpu *c, const struct insn *i)
 /* Flags of MUL/IMUL: CF = OF = `wide`; SF/ZF/PF from the low result. */
 static void mul_flags(struct cpu *c, uint32_t low, int size, int wide)
 {
-	uint32_t f = flags_szp(low, size);
-	if (wide)
-		f |= FL_CF | FL_OF;
-	flags_set_arith(c, f);
+	lf_set_res(c, size, low, wide ? FL_CF | FL_OF : 0);
 }
 
 void op_mul_rm(struct cpu *c, const struct insn *i)

@@ -36,6 +36,10 @@ struct insn {
 	uint8_t rep;        /* 0, 0xF2 (REPNE) or 0xF3 (REP/REPE) */
 	uint8_t lock;       /* F0 prefix present */
 	uint8_t ud;         /* decodes to #UD */
+	/* Operands precomputed by decode.c for the form-specialised handlers
+	 * it picks (see specialise()); the generic handlers ignore them. */
+	uint8_t dst, src;   /* destination / source register number */
+	uint8_t cnt;        /* masked shift count */
 };
 
 /* Decoder results besides a length. */
@@ -47,8 +51,30 @@ struct insn {
  * Pure: reads only b[] and the model. */
 int decode_insn(enum cpu_model model, const uint8_t *b, int avail, int code32, struct insn *i);
 
-/* Lazy arithmetic flags: the last flag-setting ALU operation. */
-enum { LF_NONE, LF_ADD, LF_SUB, LF_LOGIC, LF_INC, LF_DEC };
+/* Lazy arithmetic flags: the last flag-setting operation, recorded
+ * instead of six computed flags. lf_op packs the kind (LF_KIND bits) and
+ * the operand size in bytes (lf_op >> LF_SIZE_SHIFT: 1, 2 or 4), so that a
+ * handler with a known size records its kind with one constant store.
+ * Which other fields each kind uses:
+ *   LF_ADD, LF_SUB  lf_a, lf_b: the operands; lf_res: the result (the
+ *                   carry/borrow in of ADC/SBB shows in lf_res alone)
+ *   LF_LOGIC        lf_res (CF = OF = AF = 0, as QEMU)
+ *   LF_INC, LF_DEC  lf_a: the operand, lf_res; lf_b: the CF they keep
+ *                   (0 or FL_CF)
+ *   LF_RES          lf_res; lf_b: CF, OF and AF as EFLAGS bits (shifts,
+ *                   MUL/IMUL: flags computed eagerly except SF/ZF/PF)
+ *   LF_SHL, LF_SHR, LF_SAR
+ *                   lf_a: the operand, lf_b: the masked count (1..31),
+ *                   lf_res; AF = 0, OF by the 1-bit formula at every
+ *                   count (see shift.c)
+ * lf_res is always masked to the operand size, so ZF is lf_res == 0 and SF
+ * its top bit for every kind. LF_NONE: s.eflags holds the flags. */
+enum { LF_NONE, LF_ADD, LF_SUB, LF_LOGIC, LF_INC, LF_DEC, LF_RES, LF_SHL, LF_SHR, LF_SAR };
+#define LF_KIND 0x0F
+#define LF_SIZE_SHIFT 4
+#define LF_B (1 << LF_SIZE_SHIFT)
+#define LF_W (2 << LF_SIZE_SHIFT)
+#define LF_D (4 << LF_SIZE_SHIFT)
 #define FL_ARITH (FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_OF)
 
 /* A decoded block (block.c): up to BLOCK_MAX_INSNS instructions decoded
@@ -71,10 +97,9 @@ static inline uint32_t btab_index(uint32_t pa)
 struct code_page;
 
 struct core {
-	/* lazy flags */
-	int lf_op, lf_size;
+	/* lazy flags (see LF_NONE above) */
+	int lf_op;                 /* kind | size << LF_SIZE_SHIFT */
 	uint32_t lf_a, lf_b, lf_res;
-	uint32_t lf_cf;            /* INC/DEC: the CF they keep (0 or FL_CF) */
 
 	/* code fetch: the current code page translation */
 	int fetch_valid;
@@ -153,13 +178,30 @@ static inline uint32_t sext(uint32_t v, int size)
 /* ---- flags.c */
 uint32_t flags_compute(const struct core *k, uint32_t eflags);
 int cond_true(struct cpu *c, int cc);
+/* Record a lazy operation of `size` bytes (a, b as the kind wants them,
+ * see LF_NONE); res must be masked to the size. */
 static inline void lf_set(struct cpu *c, int op, int size, uint32_t a, uint32_t b, uint32_t res)
 {
 	struct core *k = core_of(c);
-	k->lf_op = op;
-	k->lf_size = size;
+	k->lf_op = op | (size << LF_SIZE_SHIFT);
 	k->lf_a = a;
 	k->lf_b = b;
+	k->lf_res = res;
+}
+/* Record a logic result (AND/OR/XOR/TEST): nothing but the result. */
+static inline void lf_set_logic(struct cpu *c, int size, uint32_t res)
+{
+	struct core *k = core_of(c);
+	k->lf_op = LF_LOGIC | (size << LF_SIZE_SHIFT);
+	k->lf_res = res;
+}
+/* Record a result whose CF, OF and AF are already known (`cfofaf`, EFLAGS
+ * bits): SF, ZF and PF follow from res (masked to `size`) when asked. */
+static inline void lf_set_res(struct cpu *c, int size, uint32_t res, uint32_t cfofaf)
+{
+	struct core *k = core_of(c);
+	k->lf_op = LF_RES | (size << LF_SIZE_SHIFT);
+	k->lf_b = cfofaf;
 	k->lf_res = res;
 }
 /* Replace all six arithmetic flags at once. */
@@ -168,17 +210,43 @@ static inline void flags_set_arith(struct cpu *c, uint32_t f)
 	core_of(c)->lf_op = LF_NONE;
 	c->s.eflags = (c->s.eflags & ~FL_ARITH) | (f & FL_ARITH);
 }
+/* The sign bit of the recorded operation's size (lf_op != LF_NONE). */
+static inline uint32_t lf_top(int lf_op)
+{
+	return 1u << (((unsigned)lf_op >> LF_SIZE_SHIFT) * 8 - 1);
+}
+/* The operand width in bits of the recorded operation. */
+static inline unsigned lf_bits(int lf_op)
+{
+	return ((unsigned)lf_op >> LF_SIZE_SHIFT) * 8;
+}
+/* CF of a recorded SHL/SHR/SAR of a by count (1..31): the last bit
+ * shifted out; SHL by more than the width shifts out only zeros. */
+static inline int lf_shift_cf(int lf_op, uint32_t a, uint32_t count)
+{
+	unsigned bits = lf_bits(lf_op);
+	switch (lf_op & LF_KIND) {
+	case LF_SHL: return count <= bits ? (a >> (bits - count)) & 1 : 0;
+	case LF_SHR: return (a >> (count - 1)) & 1;
+	default: {   /* LF_SAR: a sign-extended from its top bit; shifting
+		      * out more than the width leaves copies of the sign */
+		unsigned sh = 32 - bits + count - 1;
+		return ((uint32_t)((int32_t)(a << (32 - bits)) >> (sh > 31 ? 31 : sh))) & 1;
+	}
+	}
+}
 /* CF alone, without materialising the other flags. */
 static inline int get_cf(struct cpu *c)
 {
 	const struct core *k = core_of(c);
 	uint32_t a = k->lf_a, b = k->lf_b, r = k->lf_res;
-	switch (k->lf_op) {
+	switch (k->lf_op & LF_KIND) {
 	case LF_NONE: return (c->s.eflags & FL_CF) != 0;
-	case LF_ADD: return (((a & b) | ((a | b) & ~r)) & sign_bit(k->lf_size)) != 0;
-	case LF_SUB: return (((~a & b) | (~(a ^ b) & r)) & sign_bit(k->lf_size)) != 0;
+	case LF_ADD: return (((a & b) | ((a | b) & ~r)) & lf_top(k->lf_op)) != 0;
+	case LF_SUB: return (((~a & b) | (~(a ^ b) & r)) & lf_top(k->lf_op)) != 0;
 	case LF_LOGIC: return 0;
-	default: return k->lf_cf != 0;
+	case LF_SHL: case LF_SHR: case LF_SAR: return lf_shift_cf(k->lf_op, a, b);
+	default: return (b & FL_CF) != 0;     /* INC, DEC, RES: kept in lf_b */
 	}
 }
 /* SF, ZF, PF of a result (the rest zero). */
@@ -480,6 +548,78 @@ static inline void rm_write(struct cpu *c, const struct insn *i, int size, uint3
 
 /* Operand size of an instruction whose opcode bit 0 selects byte/full. */
 static inline int opsz_w(const struct insn *i) { return (i->op & 1) ? i->osz : 1; }
+
+/* For the form-specialised handlers with a memory operand: GCC would keep
+ * one out-of-line copy of mem_read/mem_write per file and call it with the
+ * size as an argument; flattening inlines them with the constant size, so
+ * the fast path is a straight line in the handler. */
+#define HANDLER_FLATTEN __attribute__((flatten))
+
+/* ---- condition codes from the lazy record (flags.c's cond_true, and the
+ * Jcc/SETcc/CMOVcc handlers with a constant condition). ZF and SF follow
+ * from lf_res for every kind; OF and CF by kind with flags_compute()'s
+ * formulas; only PF materialises EFLAGS. */
+static inline int lf_zf(const struct cpu *c)
+{
+	const struct core *k = core_of(c);
+	return k->lf_op != LF_NONE ? k->lf_res == 0 : (c->s.eflags & FL_ZF) != 0;
+}
+static inline int lf_sf(const struct cpu *c)
+{
+	const struct core *k = core_of(c);
+	return k->lf_op != LF_NONE ? (k->lf_res & lf_top(k->lf_op)) != 0 : (c->s.eflags & FL_SF) != 0;
+}
+static inline int lf_of(const struct cpu *c)
+{
+	const struct core *k = core_of(c);
+	uint32_t a = k->lf_a, b = k->lf_b, r = k->lf_res;
+	switch (k->lf_op & LF_KIND) {
+	case LF_NONE: return (c->s.eflags & FL_OF) != 0;
+	case LF_ADD: return ((a ^ r) & (b ^ r) & lf_top(k->lf_op)) != 0;
+	case LF_SUB: return ((a ^ b) & (a ^ r) & lf_top(k->lf_op)) != 0;
+	case LF_INC: return ((a ^ r) & (1 ^ r) & lf_top(k->lf_op)) != 0;
+	case LF_DEC: return ((a ^ 1) & (a ^ r) & lf_top(k->lf_op)) != 0;
+	case LF_RES: return (b & FL_OF) != 0;
+	/* SHL: MSB(res) ^ CF; SHR: the operand's MSB at count 1, else 0 */
+	case LF_SHL: return (((r & lf_top(k->lf_op)) != 0) ^ lf_shift_cf(k->lf_op, a, b)) != 0;
+	case LF_SHR: return b == 1 && (a & lf_top(k->lf_op));
+	default: return 0;   /* LF_LOGIC, LF_SAR */
+	}
+}
+
+static inline int cond_eval(struct cpu *c, int cc)
+{
+	const struct core *k = core_of(c);
+	int r;
+	if ((k->lf_op & LF_KIND) == LF_SUB && (cc >> 1) != 5) {
+		/* After CMP/SUB/SBB (the compare-and-branch idiom): each
+		 * condition as one expression of the operands and result. */
+		uint32_t a = k->lf_a, b = k->lf_b, res = k->lf_res, top = lf_top(k->lf_op);
+		uint32_t cf = ((~a & b) | (~(a ^ b) & res)) & top;
+		uint32_t lt = (res ^ ((a ^ b) & (a ^ res))) & top;    /* SF != OF */
+		switch (cc >> 1) {
+		case 0: r = ((a ^ b) & (a ^ res) & top) != 0; break;
+		case 1: r = cf != 0; break;
+		case 2: r = res == 0; break;
+		case 3: r = cf != 0 || res == 0; break;
+		case 4: r = (res & top) != 0; break;
+		case 6: r = lt != 0; break;
+		default: r = lt != 0 || res == 0; break;
+		}
+		return (cc & 1) ? !r : r;
+	}
+	switch (cc >> 1) {
+	case 0: r = lf_of(c); break;
+	case 1: r = get_cf(c); break;
+	case 2: r = lf_zf(c); break;
+	case 3: r = get_cf(c) || lf_zf(c); break;
+	case 4: r = lf_sf(c); break;
+	case 5: r = (cpu_get_eflags(c) & FL_PF) != 0; break;
+	case 6: r = lf_sf(c) != lf_of(c); break;
+	default: r = lf_zf(c) || lf_sf(c) != lf_of(c); break;
+	}
+	return (cc & 1) ? !r : r;
+}
 
 /* All instruction handlers, declared from the list in handlers.h. */
 #define H(name) void op_##name(struct cpu *c, const struct insn *i);

@@ -24,6 +24,31 @@ void op_jcc(struct cpu *c, const struct insn *i)
 
 void op_jmp_rel(struct cpu *c, const struct insn *i) { jump_near(c, c->s.eip + i->imm, i->osz); }
 
+/* A relative jump with a 32-bit operand size: jump_near() without the
+ * 16-bit wrap. */
+static inline void jump_rel32(struct cpu *c, const struct insn *i)
+{
+	uint32_t target = c->s.eip + i->imm;
+	if (target > c->s.seg[S_CS].limit)
+		cpu_raise(c, EX_GP, 1, 0);
+	c->s.eip = target;
+}
+
+void op_jmp_rel32(struct cpu *c, const struct insn *i) { jump_rel32(c, i); }
+
+/* Jcc with a 32-bit operand size, one handler per condition (chosen by
+ * decode_insn), so that the condition is evaluated by cond_eval() with a
+ * constant code. */
+#define JCC32(name, cc) \
+	void op_##name##32(struct cpu *c, const struct insn *i) \
+	{ \
+		if (cond_eval(c, cc)) \
+			jump_rel32(c, i); \
+	}
+JCC32(jo, 0) JCC32(jno, 1) JCC32(jb, 2) JCC32(jae, 3) JCC32(je, 4) JCC32(jne, 5)
+JCC32(jbe, 6) JCC32(ja, 7) JCC32(js, 8) JCC32(jns, 9) JCC32(jp, 10) JCC32(jnp, 11)
+JCC32(jl, 12) JCC32(jge, 13) JCC32(jle, 14) JCC32(jg, 15)
+
 /* Push the return address only once the target passed its limit check. */
 static void call_near(struct cpu *c, uint32_t target, int osz)
 {

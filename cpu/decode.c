@@ -40,29 +40,156 @@ static uint32_t get32(const uint8_t *p)
 static const uint8_t ea16_base[8] = { R_EBX, R_EBX, R_EBP, R_EBP, EA_NONE, EA_NONE, R_EBP, R_EBX };
 static const uint8_t ea16_index[8] = { R_ESI, R_EDI, R_ESI, R_EDI, R_ESI, R_EDI, EA_NONE, EA_NONE };
 
-/* Handlers for the commonest forms with two 32-bit registers, a 32-bit
- * register and an immediate, or a 32-bit MOV to or from memory: same
- * semantics as the generic handler the table names, less dispatch on
- * operand size and kind at run time. Only called for valid one-byte opcodes
- * with a ModRM byte and a 32-bit operand size. */
-static void specialise(struct insn *i)
+/* The 32-bit ALU forms of alu.c, by operation (ADD OR ADC SBB AND SUB XOR
+ * CMP). */
+#define ALU32_ROW(form) { op_add_##form, op_or_##form, op_adc_##form, op_sbb_##form, \
+			  op_and_##form, op_sub_##form, op_xor_##form, op_cmp_##form }
+static const insn_fn alu_rr32[8] = ALU32_ROW(rr32);
+static const insn_fn alu_r32_imm[8] = ALU32_ROW(r32_imm);
+static const insn_fn alu_r32_m[8] = ALU32_ROW(r32_m);
+static const insn_fn alu_m_r32[8] = ALU32_ROW(m_r32);
+static const insn_fn alu_m_imm32[8] = ALU32_ROW(m_imm32);
+/* Jcc with a 32-bit operand size, by condition code. */
+static const insn_fn jcc32[16] = {
+	op_jo32, op_jno32, op_jb32, op_jae32, op_je32, op_jne32, op_jbe32, op_ja32,
+	op_js32, op_jns32, op_jp32, op_jnp32, op_jl32, op_jge32, op_jle32, op_jg32,
+};
+
+/* Handlers for the commonest forms with a 32-bit operand size (two
+ * registers, a register and an immediate, a register and memory, a
+ * constant shift count, an address form of LEA, a condition code): the
+ * same semantics as the generic handler the table names, with the
+ * operation, size and operand kinds fixed and the registers (i->dst,
+ * i->src) and shift count (i->cnt) worked out here once instead of at
+ * every execution. Only called for valid instructions with a 32-bit
+ * operand size; `twobyte` says the opcode is from the 0F map. */
+static void specialise(struct insn *i, int twobyte)
 {
 	uint8_t op = i->op;
-	if (i->mod != 3) {
-		if (op == 0x89)
-			i->fn = op_mov_m_r32;
-		else if (op == 0x8B)
-			i->fn = op_mov_r32_m;
+	int reg_form = i->mod == 3;
+
+	if (twobyte) {
+		if (op >= 0x80 && op <= 0x8F) {
+			i->fn = jcc32[op & 15];
+		} else if (op == 0xB6 || op == 0xB7 || op == 0xBE || op == 0xBF) {
+			/* MOVZX/MOVSX Gd, Eb/Ew */
+			static const insn_fn mov_x[2][2][2] = {
+				{ { op_movzx_r32_m8, op_movzx_r32_m16 },
+				  { op_movzx_r32_r8, op_movzx_r32_r16 } },
+				{ { op_movsx_r32_m8, op_movsx_r32_m16 },
+				  { op_movsx_r32_r8, op_movsx_r32_r16 } },
+			};
+			i->dst = i->reg;
+			if (reg_form) {
+				if (op & 1) {
+					i->src = i->rm;
+				} else {
+					/* AL CL DL BL AH CH DH BH */
+					i->src = i->rm & 3;
+					i->cnt = (uint8_t)((i->rm & 4) << 1);
+				}
+			}
+			i->fn = mov_x[op >= 0xBE][reg_form][op & 1];
+		}
 		return;
 	}
-	if (op < 0x40 && ((op & 7) == 1 || (op & 7) == 3))
-		i->fn = op_alu_rr32;
-	else if (op == 0x81 || op == 0x83)
-		i->fn = op_alu_r32_imm;
-	else if ((op == 0xC1 || op == 0xD1 || op == 0xD3) && i->reg >= 4)
+
+	if (op < 0x40 && ((op & 7) == 1 || (op & 7) == 3)) {
+		/* ALU Ev,Gv (bit 1 clear) / Gv,Ev (bit 1 set) */
+		int alu = (op >> 3) & 7;
+		if (reg_form) {
+			i->dst = (op & 2) ? i->reg : i->rm;
+			i->src = (op & 2) ? i->rm : i->reg;
+			i->fn = alu_rr32[alu];
+		} else if (op & 2) {
+			i->dst = i->reg;
+			i->fn = alu_r32_m[alu];
+		} else {
+			i->src = i->reg;
+			i->fn = alu_m_r32[alu];
+		}
+	} else if (op < 0x40 && ((op & 7) == 0 || (op & 7) == 2) && !reg_form) {
+		/* ALU Eb,Gb / Gb,Eb with memory */
+		i->fn = (op & 2) ? op_alu_r8_m8 : op_alu_m8_r8;
+	} else if ((op == 0x80 || op == 0x82) && !reg_form) {
+		i->fn = op_alu_m8_imm;
+	} else if (op == 0xF6 && !reg_form && i->reg < 2) {
+		i->fn = op_test_m8_imm;
+	} else if (op == 0xF7 && !reg_form && i->reg < 2) {
+		i->fn = op_test_m32_imm;
+	} else if (op == 0x85 && !reg_form) {
+		i->src = i->reg;
+		i->fn = op_test_m_r32;
+	} else if (op < 0x40 && (op & 7) == 5) {
+		/* ALU eAX,Iz */
+		i->dst = R_EAX;
+		i->fn = alu_r32_imm[(op >> 3) & 7];
+	} else if (op == 0x81 || op == 0x83) {
+		if (reg_form) {
+			i->dst = i->rm;
+			i->fn = alu_r32_imm[i->reg];
+		} else {
+			i->fn = alu_m_imm32[i->reg];
+		}
+	} else if (op >= 0x40 && op <= 0x4F) {
+		i->dst = op & 7;
+		i->fn = op < 0x48 ? op_inc_r32 : op_dec_r32;
+	} else if (op == 0xFF && reg_form && i->reg < 2) {
+		i->dst = i->rm;
+		i->fn = i->reg == 0 ? op_inc_r32 : op_dec_r32;
+	} else if (op >= 0x70 && op <= 0x7F) {
+		i->fn = jcc32[op & 15];
+	} else if (op == 0xE9 || op == 0xEB) {
+		i->fn = op_jmp_rel32;
+	} else if (op == 0x85 && reg_form) {
+		i->dst = i->rm;
+		i->src = i->reg;
+		i->fn = op_test_rr32;
+	} else if (op == 0xA9) {
+		i->dst = R_EAX;
+		i->fn = op_test_r32_imm;
+	} else if (op == 0xF7 && reg_form && i->reg < 2) {
+		i->dst = i->rm;
+		i->fn = op_test_r32_imm;
+	} else if (op == 0x89 || op == 0x8B) {
+		if (reg_form) {
+			i->dst = (op & 2) ? i->reg : i->rm;
+			i->src = (op & 2) ? i->rm : i->reg;
+			i->fn = op_mov_rr32;
+		} else {
+			i->fn = op == 0x89 ? op_mov_m_r32 : op_mov_r32_m;
+		}
+	} else if (op >= 0xB8 && op <= 0xBF) {
+		i->fn = op_mov_r32_imm;
+	} else if ((op == 0xC6 || op == 0xC7) && !reg_form) {
+		i->fn = op == 0xC7 ? op_mov_m32_imm : op_mov_m8_imm;
+	} else if ((op == 0x88 || op == 0x8A) && !reg_form) {
+		i->fn = op == 0x88 ? op_mov_m8_r8 : op_mov_r8_m8;
+	} else if (op == 0xA1 || op == 0xA3) {
+		i->fn = op == 0xA1 ? op_mov_a32_moffs : op_mov_moffs_a32;
+	} else if (op == 0x8D && i->asz == 4) {
+		if (i->base != EA_NONE && i->index == EA_NONE)
+			i->fn = op_lea32_b;
+		else if (i->base != EA_NONE)
+			i->fn = op_lea32_bi;
+		else if (i->index != EA_NONE)
+			i->fn = op_lea32_i;
+	} else if ((op == 0xC1 || op == 0xD1) && reg_form && i->reg >= 4) {
+		/* SHL/SHR/SAL/SAR Ed by a constant; a masked count of 0
+		 * changes nothing at all (no flags, no write). */
+		i->cnt = op == 0xD1 ? 1 : i->imm & 0x1F;
+		i->dst = i->rm;
+		if (i->cnt == 0)
+			i->fn = op_nop;
+		else
+			i->fn = i->reg == 5 ? op_shr_r32_imm : i->reg == 7 ? op_sar_r32_imm : op_shl_r32_imm;
+	} else if (op == 0xD3 && reg_form && i->reg >= 4) {
 		i->fn = op_shift_r32;
-	else if (op == 0x89 || op == 0x8B)
-		i->fn = op_mov_rr32;
+	} else if ((op == 0xA4 || op == 0xA5 || op == 0xAA || op == 0xAB) && i->asz == 4) {
+		/* MOVSB/MOVSD, STOSB/STOSD (REP or not) with 32-bit addressing */
+		i->cnt = (op & 1) ? 4 : 1;
+		i->fn = op <= 0xA5 ? op_movs_a32 : op_stos_a32;
+	}
 }
 
 int decode_insn(enum cpu_model model, const uint8_t *b, int avail, int code32, struct insn *i)
@@ -244,8 +371,8 @@ opcode:
 		i->ud = 1;
 	if (i->ud)
 		i->fn = op_ud;
-	else if (!twobyte && i->osz == 4 && (f & D_M))
-		specialise(i);
+	else if (i->osz == 4)
+		specialise(i, twobyte);
 	return pos;
 }
 

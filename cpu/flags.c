@@ -26,20 +26,22 @@ uint32_t flags_szp(uint32_t res, int size)
 	return f;
 }
 
-/* The six arithmetic flags from the recorded operation; CF for INC/DEC
- * is the one they found (saved in lf_cf: those instructions keep it). */
+/* The six arithmetic flags from the recorded operation (see LF_NONE in
+ * core.h for what each kind keeps). */
 uint32_t flags_compute(const struct core *k, uint32_t eflags)
 {
+	int kind = k->lf_op & LF_KIND;
+	if (kind == LF_NONE)
+		return eflags & FL_ARITH;
+	int size = k->lf_op >> LF_SIZE_SHIFT;
 	uint32_t a = k->lf_a, b = k->lf_b, res = k->lf_res;
-	uint32_t top = sign_bit(k->lf_size);
-	uint32_t f = flags_szp(res, k->lf_size);
+	uint32_t top = lf_top(k->lf_op);
+	uint32_t f = flags_szp(res, size);
 
-	switch (k->lf_op) {
+	switch (kind) {
 	case LF_ADD:
 		if (((a & b) | ((a | b) & ~res)) & top)
 			f |= FL_CF;
-		/* fall through */
-	case LF_INC:
 		f |= (a ^ b ^ res) & FL_AF;
 		if ((a ^ res) & (b ^ res) & top)
 			f |= FL_OF;
@@ -47,19 +49,34 @@ uint32_t flags_compute(const struct core *k, uint32_t eflags)
 	case LF_SUB:
 		if (((~a & b) | (~(a ^ b) & res)) & top)
 			f |= FL_CF;
-		/* fall through */
-	case LF_DEC:
 		f |= (a ^ b ^ res) & FL_AF;
 		if ((a ^ b) & (a ^ res) & top)
 			f |= FL_OF;
 		break;
-	case LF_LOGIC:
+	case LF_INC:   /* a + 1; CF kept in lf_b */
+		f |= ((a ^ 1 ^ res) & FL_AF) | (b & FL_CF);
+		if ((a ^ res) & (1 ^ res) & top)
+			f |= FL_OF;
 		break;
-	default:
-		return eflags & FL_ARITH;
+	case LF_DEC:   /* a - 1; CF kept in lf_b */
+		f |= ((a ^ 1 ^ res) & FL_AF) | (b & FL_CF);
+		if ((a ^ 1) & (a ^ res) & top)
+			f |= FL_OF;
+		break;
+	case LF_RES:
+		f |= b & (FL_CF | FL_OF | FL_AF);
+		break;
+	case LF_SHL: case LF_SHR: case LF_SAR: {
+		/* AF cleared; OF as shift.c's do_shift */
+		uint32_t cf = (uint32_t)lf_shift_cf(k->lf_op, a, b);
+		f |= cf * FL_CF;
+		if (kind == LF_SHL ? ((res & top) != 0) ^ cf : kind == LF_SHR && b == 1 && (a & top))
+			f |= FL_OF;
+		break;
 	}
-	if (k->lf_op == LF_INC || k->lf_op == LF_DEC)
-		f |= k->lf_cf;
+	default:       /* LF_LOGIC */
+		break;
+	}
 	return f;
 }
 
@@ -97,51 +114,9 @@ void cpu_set_eflags(struct cpu *c, uint32_t val, uint32_t mask)
 		core_attn(c);   /* the run loop reads TF only while attn is set */
 }
 
-/* Condition codes 0..15 in Jcc/SETcc/CMOVcc order. */
+/* Condition codes 0..15 in Jcc/SETcc/CMOVcc order, straight from the
+ * lazy record (cond_eval in core.h). */
 int cond_true(struct cpu *c, int cc)
 {
-	struct core *k = core_of(c);
-	int r;
-	/* Fast cases straight from a lazy result: Z/NZ after anything, and the
-	 * unsigned/sign tests after a logic op. */
-	if (k->lf_op != LF_NONE && (cc >> 1) == 2) {
-		r = (k->lf_res & size_mask(k->lf_size)) == 0;
-		return (cc & 1) ? !r : r;
-	}
-	if ((cc >> 1) == 1) {
-		r = get_cf(c);
-		return (cc & 1) ? !r : r;
-	}
-	if ((k->lf_op == LF_SUB || k->lf_op == LF_LOGIC) && (cc >> 1) != 5) {
-		/* After CMP/SUB/SBB or a logic op (the compare-and-branch
-		 * idiom): CF, ZF, SF and OF straight from the lazy record with
-		 * flags_compute()'s formulas, leaving the flags lazy. */
-		uint32_t a = k->lf_a, b = k->lf_b, res = k->lf_res, top = sign_bit(k->lf_size);
-		int cf = 0, of = 0;
-		if (k->lf_op == LF_SUB) {
-			cf = (((~a & b) | (~(a ^ b) & res)) & top) != 0;
-			of = ((a ^ b) & (a ^ res) & top) != 0;
-		}
-		int zf = (res & size_mask(k->lf_size)) == 0, sf = (res & top) != 0;
-		switch (cc >> 1) {
-		case 0: r = of; break;
-		case 3: r = cf || zf; break;
-		case 4: r = sf; break;
-		case 6: r = sf != of; break;
-		default: r = zf || sf != of; break;   /* 7: LE/NG */
-		}
-		return (cc & 1) ? !r : r;
-	}
-	uint32_t f = cpu_get_eflags(c);
-	switch (cc >> 1) {
-	case 0: r = (f & FL_OF) != 0; break;
-	case 1: r = (f & FL_CF) != 0; break;
-	case 2: r = (f & FL_ZF) != 0; break;
-	case 3: r = (f & (FL_CF | FL_ZF)) != 0; break;
-	case 4: r = (f & FL_SF) != 0; break;
-	case 5: r = (f & FL_PF) != 0; break;
-	case 6: r = !(f & FL_SF) != !(f & FL_OF); break;
-	default: r = ((f & FL_ZF) != 0) || (!(f & FL_SF) != !(f & FL_OF)); break;
-	}
-	return (cc & 1) ? !r : r;
+	return cond_eval(c, cc);
 }

@@ -105,23 +105,21 @@ void op_mov_r_rm(struct cpu *c, const struct insn *i)
 
 /* 89/8B with a 32-bit register and a memory operand (chosen by
  * decode_insn): op_mov_rm_r/op_mov_r_rm without the size dispatch. */
-void op_mov_m_r32(struct cpu *c, const struct insn *i)
+HANDLER_FLATTEN void op_mov_m_r32(struct cpu *c, const struct insn *i)
 {
 	mem_write(c, i->seg, insn_ea(c, i), 4, c->s.gpr[i->reg]);
 }
 
-void op_mov_r32_m(struct cpu *c, const struct insn *i)
+HANDLER_FLATTEN void op_mov_r32_m(struct cpu *c, const struct insn *i)
 {
 	c->s.gpr[i->reg] = mem_read(c, i->seg, insn_ea(c, i), 4);
 }
 
-/* 89/8B with two 32-bit registers (chosen by decode_insn). */
+/* 89/8B with two 32-bit registers (chosen by decode_insn, which puts the
+ * destination in i->dst and the source in i->src). */
 void op_mov_rr32(struct cpu *c, const struct insn *i)
 {
-	if (i->op & 2)
-		c->s.gpr[i->reg] = c->s.gpr[i->rm];
-	else
-		c->s.gpr[i->rm] = c->s.gpr[i->reg];
+	c->s.gpr[i->dst] = c->s.gpr[i->src];
 }
 
 /* MOV Ew,Sreg: a register destination gets the selector zero-extended to
@@ -153,6 +151,24 @@ void op_lea(struct cpu *c, const struct insn *i)
 	reg_write(c, i->reg, i->osz, insn_ea(c, i));
 }
 
+/* LEA with 32-bit operand and address sizes, by the form of the address
+ * (chosen by decode_insn): base + disp, base + index * scale + disp,
+ * index * scale + disp. insn_ea()'s sum without its tests. */
+void op_lea32_b(struct cpu *c, const struct insn *i)
+{
+	c->s.gpr[i->reg] = c->s.gpr[i->base] + i->disp;
+}
+
+void op_lea32_bi(struct cpu *c, const struct insn *i)
+{
+	c->s.gpr[i->reg] = c->s.gpr[i->base] + (c->s.gpr[i->index] << i->scale) + i->disp;
+}
+
+void op_lea32_i(struct cpu *c, const struct insn *i)
+{
+	c->s.gpr[i->reg] = (c->s.gpr[i->index] << i->scale) + i->disp;
+}
+
 void op_mov_a_moffs(struct cpu *c, const struct insn *i)
 {
 	int size = opsz_w(i);
@@ -170,6 +186,46 @@ void op_mov_r_imm(struct cpu *c, const struct insn *i)
 	reg_write(c, i->reg, i->op < 0xB8 ? 1 : i->osz, i->imm);
 }
 
+/* Memory forms of MOV with a constant size (chosen by decode_insn): C7
+ * and C6 with a memory operand, 88 and 8A with a memory operand, A1 and
+ * A3 with a 32-bit operand size. rm_write/rm_read and the moffs handlers
+ * without the size and operand-kind dispatch. */
+HANDLER_FLATTEN void op_mov_m32_imm(struct cpu *c, const struct insn *i)
+{
+	mem_write(c, i->seg, insn_ea(c, i), 4, i->imm);
+}
+
+HANDLER_FLATTEN void op_mov_m8_imm(struct cpu *c, const struct insn *i)
+{
+	mem_write(c, i->seg, insn_ea(c, i), 1, i->imm & 0xFF);
+}
+
+HANDLER_FLATTEN void op_mov_m8_r8(struct cpu *c, const struct insn *i)
+{
+	mem_write(c, i->seg, insn_ea(c, i), 1, reg_read(c, i->reg, 1));
+}
+
+HANDLER_FLATTEN void op_mov_r8_m8(struct cpu *c, const struct insn *i)
+{
+	reg_write(c, i->reg, 1, mem_read(c, i->seg, insn_ea(c, i), 1));
+}
+
+HANDLER_FLATTEN void op_mov_a32_moffs(struct cpu *c, const struct insn *i)
+{
+	c->s.gpr[R_EAX] = mem_read(c, i->seg, i->disp, 4);
+}
+
+HANDLER_FLATTEN void op_mov_moffs_a32(struct cpu *c, const struct insn *i)
+{
+	mem_write(c, i->seg, i->disp, 4, c->s.gpr[R_EAX]);
+}
+
+/* B8+r with a 32-bit operand size (chosen by decode_insn). */
+void op_mov_r32_imm(struct cpu *c, const struct insn *i)
+{
+	c->s.gpr[i->reg] = i->imm;
+}
+
 void op_mov_rm_imm(struct cpu *c, const struct insn *i)
 {
 	int size = opsz_w(i);
@@ -185,6 +241,49 @@ void op_movsx(struct cpu *c, const struct insn *i)
 {
 	int ss = (i->op & 1) ? 2 : 1;
 	reg_write(c, i->reg, i->osz, sext(rm_read(c, i, ss), ss));
+}
+
+/* MOVZX/MOVSX with a 32-bit destination (chosen by decode_insn). The
+ * byte-register forms read register i->src shifted right by i->cnt (AL..BL:
+ * 0, AH..BH: 8); the 16-bit ones the low half of i->src. */
+void op_movzx_r32_r8(struct cpu *c, const struct insn *i)
+{
+	c->s.gpr[i->dst] = (uint8_t)(c->s.gpr[i->src] >> i->cnt);
+}
+
+void op_movzx_r32_r16(struct cpu *c, const struct insn *i)
+{
+	c->s.gpr[i->dst] = (uint16_t)c->s.gpr[i->src];
+}
+
+void op_movsx_r32_r8(struct cpu *c, const struct insn *i)
+{
+	c->s.gpr[i->dst] = (uint32_t)(int32_t)(int8_t)(c->s.gpr[i->src] >> i->cnt);
+}
+
+void op_movsx_r32_r16(struct cpu *c, const struct insn *i)
+{
+	c->s.gpr[i->dst] = (uint32_t)(int32_t)(int16_t)c->s.gpr[i->src];
+}
+
+HANDLER_FLATTEN void op_movzx_r32_m8(struct cpu *c, const struct insn *i)
+{
+	c->s.gpr[i->dst] = mem_read(c, i->seg, insn_ea(c, i), 1);
+}
+
+HANDLER_FLATTEN void op_movzx_r32_m16(struct cpu *c, const struct insn *i)
+{
+	c->s.gpr[i->dst] = mem_read(c, i->seg, insn_ea(c, i), 2);
+}
+
+HANDLER_FLATTEN void op_movsx_r32_m8(struct cpu *c, const struct insn *i)
+{
+	c->s.gpr[i->dst] = (uint32_t)(int32_t)(int8_t)mem_read(c, i->seg, insn_ea(c, i), 1);
+}
+
+HANDLER_FLATTEN void op_movsx_r32_m16(struct cpu *c, const struct insn *i)
+{
+	c->s.gpr[i->dst] = (uint32_t)(int32_t)(int16_t)mem_read(c, i->seg, insn_ea(c, i), 2);
 }
 
 void op_xchg_r_a(struct cpu *c, const struct insn *i)

@@ -12,14 +12,16 @@
 #include "core.h"
 
 /* Compute the shift/rotate `op` (ModRM.reg) of a by count (already masked,
- * non-zero). Returns the result; *fl receives the new arithmetic flags. */
+ * non-zero). Returns the result; *fl receives, for a rotate (op < 4), the
+ * new arithmetic flags, for a shift only CF and OF (SF, ZF and PF follow
+ * from the result, AF is cleared: the caller records them lazily). */
 static uint32_t do_shift(struct cpu *c, int op, uint32_t a, unsigned count, int size, uint32_t *fl)
 {
 	unsigned bits = (unsigned)size * 8;
 	uint32_t m = size_mask(size), top = sign_bit(size), r, cf;
 	/* Rotates keep SF, ZF, AF and PF, so they need the current flags;
-	 * shifts set all six from the result alone, so materialising the lazy
-	 * flags for them would be wasted work. */
+	 * shifts set all six from the result and the count alone, so
+	 * materialising the lazy flags for them would be wasted work. */
 	uint32_t f = op < 4 ? cpu_get_eflags(c) & FL_ARITH : 0;
 
 	switch (op) {
@@ -59,19 +61,19 @@ static uint32_t do_shift(struct cpu *c, int op, uint32_t a, unsigned count, int 
 	case 5:  /* SHR */
 		r = a >> count;
 		cf = (a >> (count - 1)) & 1;
-		f = flags_szp(r, size) | (cf ? FL_CF : 0) | ((count == 1 && (a & top)) ? FL_OF : 0);
+		f = (cf ? FL_CF : 0) | ((count == 1 && (a & top)) ? FL_OF : 0);
 		break;
 	case 7: {  /* SAR */
 		int32_t sa = (int32_t)sext(a, size);
 		r = (uint32_t)(sa >> count) & m;
 		cf = (uint32_t)(sa >> (count - 1)) & 1;
-		f = flags_szp(r, size) | (cf ? FL_CF : 0);
+		f = cf ? FL_CF : 0;
 		break;
 	}
 	default:   /* SHL, SAL (/4 and /6) */
 		r = (a << count) & m;
 		cf = count <= bits ? (a >> (bits - count)) & 1 : 0;
-		f = flags_szp(r, size) | (cf ? FL_CF : 0) | ((((r & top) != 0) ^ cf) ? FL_OF : 0);
+		f = (cf ? FL_CF : 0) | ((((r & top) != 0) ^ cf) ? FL_OF : 0);
 		break;
 	}
 	*fl = f;
@@ -102,37 +104,56 @@ void op_shift_rm(struct cpu *c, const struct insn *i)
 		r = do_shift(c, i->reg, a, count, size, &fl);
 		mem_write(c, i->seg, ea, size, r);
 	}
-	flags_set_arith(c, fl);
+	if (i->reg < 4)
+		flags_set_arith(c, fl);
+	else
+		lf_set_res(c, size, r, fl);
 }
 
-/* SHL/SAL/SHR/SAR of a 32-bit register (C1, D1, D3 with ModRM.reg 4-7 and
+/* SHL/SAL/SHR/SAR of a 32-bit register by CL (D3 with ModRM.reg 4-7 and
  * mod 3, chosen by decode_insn): do_shift's results without its size
- * dispatch or the rotate cases; flags as there (AF cleared, OF by the
- * 1-bit formula at every count). */
+ * dispatch or the rotate cases; the flags (AF cleared, OF by the 1-bit
+ * formula at every count) are left to the lazy record (LF_SHL/SHR/SAR),
+ * which keeps the operand and the count. */
 void op_shift_r32(struct cpu *c, const struct insn *i)
 {
-	unsigned count = i->op == 0xD1 ? 1 : ((i->op == 0xD3 ? c->s.gpr[R_ECX] : i->imm) & 0x1F);
+	unsigned count = c->s.gpr[R_ECX] & 0x1F;
 	if (!count)
 		return;
-	uint32_t a = c->s.gpr[i->rm], r, cf, of = 0;
+	uint32_t a = c->s.gpr[i->rm], r;
+	int kind;
 	switch (i->reg) {
-	case 5:   /* SHR */
-		r = a >> count;
-		cf = (a >> (count - 1)) & 1;
-		of = count == 1 && (a & 0x80000000u);
-		break;
-	case 7:   /* SAR */
-		r = (uint32_t)((int32_t)a >> count);
-		cf = (uint32_t)((int32_t)a >> (count - 1)) & 1;
-		break;
-	default:  /* SHL, SAL; count <= 31 here */
-		r = a << count;
-		cf = (a >> (32 - count)) & 1;
-		of = (r >> 31) ^ cf;
-		break;
+	case 5: r = a >> count; kind = LF_SHR; break;
+	case 7: r = (uint32_t)((int32_t)a >> count); kind = LF_SAR; break;
+	default: r = a << count; kind = LF_SHL; break;   /* SHL, SAL */
 	}
 	c->s.gpr[i->rm] = r;
-	flags_set_arith(c, flags_szp(r, 4) | (cf ? FL_CF : 0) | (of ? FL_OF : 0));
+	lf_set(c, kind, 4, a, count, r);
+}
+
+/* SHL/SAL, SHR, SAR of a 32-bit register by a constant (C1 and D1 with
+ * mod 3, chosen by decode_insn when the masked count i->cnt is 1..31; a
+ * masked count of 0 decodes to NOP): op_shift_r32 with the count and the
+ * operation fixed. */
+void op_shl_r32_imm(struct cpu *c, const struct insn *i)
+{
+	uint32_t a = c->s.gpr[i->dst], r = a << i->cnt;
+	c->s.gpr[i->dst] = r;
+	lf_set(c, LF_SHL, 4, a, i->cnt, r);
+}
+
+void op_shr_r32_imm(struct cpu *c, const struct insn *i)
+{
+	uint32_t a = c->s.gpr[i->dst], r = a >> i->cnt;
+	c->s.gpr[i->dst] = r;
+	lf_set(c, LF_SHR, 4, a, i->cnt, r);
+}
+
+void op_sar_r32_imm(struct cpu *c, const struct insn *i)
+{
+	uint32_t a = c->s.gpr[i->dst], r = (uint32_t)((int32_t)a >> i->cnt);
+	c->s.gpr[i->dst] = r;
+	lf_set(c, LF_SAR, 4, a, i->cnt, r);
 }
 
 /* SHLD/SHRD: 16-bit forms with counts above 16 shift the 48-bit pattern
@@ -180,12 +201,12 @@ static void shiftd(struct cpu *c, const struct insn *i, int right)
 	uint32_t ofsrc = tmp;
 	if (right)
 		ofsrc = size == 4 ? a >> (count - 1) : ((((src & 0xFFFF) << 16) | a) >> (count - 1)) & 0xFFFF;
-	uint32_t f = flags_szp(r, size) | (cf ? FL_CF : 0) | (((r ^ ofsrc) & top) ? FL_OF : 0);
+	uint32_t f = (cf ? FL_CF : 0) | (((r ^ ofsrc) & top) ? FL_OF : 0);
 	if (i->mod == 3)
 		reg_write(c, i->rm, size, r);
 	else
 		mem_write(c, i->seg, ea, size, r);
-	flags_set_arith(c, f);
+	lf_set_res(c, size, r, f);
 }
 
 void op_shld(struct cpu *c, const struct insn *i) { shiftd(c, i, 0); }
