@@ -13,8 +13,11 @@
  * of the architectural TLB model and is dropped whenever the model evicts,
  * flushes or invalidates that entry, or when it stops being the one whose
  * hit changes no replacement state (see docs/mmu.md, "fast path"). A hit
- * also counts as a TLB hit (it bumps the architectural entry's hit count),
- * so statistics are the same with the fast path on or off.
+ * also counts as a TLB hit: it is counted in the fast entry itself (one
+ * increment on the line already loaded for the tag) and folded into the
+ * architectural entry's count when the fast entry goes away; the
+ * statistics and inspection functions add the counts still held here, so
+ * every figure is the same with the fast path on or off.
  *
  * Entries are only installed for plain RAM frames; for writes only through
  * a TLB entry whose D bit is set and only to frames not marked as code, so
@@ -35,7 +38,7 @@ struct mmu_fast_entry {
 	uint32_t tag;        /* linear page base, or MMU_FAST_INVALID */
 	uint32_t ppage;      /* physical page base (A20 applied) */
 	uintptr_t addend;    /* host address = linear address + addend */
-	uint64_t *hits;      /* hit counter of the architectural entry */
+	uint64_t hits;       /* hits not yet folded into the owner's count */
 	void *owner;         /* the architectural entry (NULL: paging off) */
 };
 
@@ -74,7 +77,7 @@ static inline int mmu_read_fast(struct mmu *m, uint32_t lin, int size, int user,
 		const uint8_t *p = (const uint8_t *)((uintptr_t)lin + e->addend);
 		uint32_t v = 0;
 		memcpy(&v, p, (size_t)size);
-		++*e->hits;
+		e->hits++;
 		*val = v;
 		return 0;
 	}
@@ -89,7 +92,7 @@ static inline int mmu_read_rmw_fast(struct mmu *m, uint32_t lin, int size, int u
 		const uint8_t *p = (const uint8_t *)((uintptr_t)lin + e->addend);
 		uint32_t v = 0;
 		memcpy(&v, p, (size_t)size);
-		++*e->hits;
+		e->hits++;
 		*val = v;
 		return 0;
 	}
@@ -103,7 +106,7 @@ static inline int mmu_write_fast(struct mmu *m, uint32_t lin, int size, int user
 	if (e) {
 		uint8_t *p = (uint8_t *)((uintptr_t)lin + e->addend);
 		memcpy(p, &val, (size_t)size);
-		++*e->hits;
+		e->hits++;
 		return 0;
 	}
 	return mmu_write(m, lin, size, user, val);

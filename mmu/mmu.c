@@ -70,8 +70,10 @@ static int tlb_alloc(struct tlb *t, struct tlb_geom g, int large)
 	t->large = large;
 	t->nlarge = 0;
 	t->nvalid = 0;
+	t->full = (uint16_t)((1u << g.ways) - 1);
 	if (!g.sets)
 		return 0;
+	repl_init_tlb(t);
 	t->e = calloc((size_t)g.sets * (size_t)g.ways, sizeof(*t->e));
 	t->s = calloc((size_t)g.sets, sizeof(*t->s));
 	return t->e && t->s ? 0 : -1;
@@ -109,6 +111,7 @@ struct mmu *mmu_create(struct bus *bus, const struct mmu_config *cfg)
 		mmu_destroy(m);
 		return NULL;
 	}
+	fast_flush_all(m);   /* make the calloc'ed fast tables empty */
 	mmu_reset(m);
 	return m;
 }
@@ -130,18 +133,12 @@ void mmu_destroy(struct mmu *m)
  * counts as a FLUSH_RESET). */
 void mmu_reset(struct mmu *m)
 {
-	if (!m->fast.t[0][0][0].hits)
-		fast_flush_all(m);   /* first call: make the calloc'ed tables empty */
 	m->cr0 = m->cr3 = m->cr4 = 0;
+	tlb_clear_all(m);   /* keeps the entries' hits in the statistics */
 	for (int id = 0; id < TLB_COUNT; id++) {
 		struct tlb *t = &m->tlb[id];
-		for (int s = 0; s < t->sets; s++) {
-			for (int w = 0; w < t->ways; w++) {
-				tlb_drop(m, t, s, w);   /* keeps its hits in the statistics */
-				t->e[s * t->ways + w] = (struct tlb_ent){ 0 };
-			}
+		for (int s = 0; s < t->sets; s++)
 			repl_init_set(m, t, &t->s[s]);
-		}
 	}
 	m->fill_ptr386 = 0;
 	m->rng = m->cfg.random_seed ? m->cfg.random_seed : 0x2545F491u;
@@ -275,6 +272,8 @@ static int miss(struct mmu *m, uint32_t lin, enum mmu_access acc, int user, uint
 		}
 	}
 	tlb_fill_at(m, t, set, way, lin, &r);
+	if (acc == MMU_FETCH)
+		ent_mark_fetch(m, tlb_at(t, set, way));
 	if (mmu_wants(m, MMU_EV_FILL))
 		mmu_emit(m, MMU_EV_FILL, (int)(t - m->tlb), set, way, lin, r.paddr, 0, FLUSH_CAUSES);
 	*paddr = r.paddr;
@@ -332,6 +331,8 @@ static int xlate(struct mmu *m, uint32_t lin, enum mmu_access acc, int user, uin
 	if (mmu_wants(m, MMU_EV_HIT))
 		mmu_emit(m, MMU_EV_HIT, (int)(t - m->tlb), set, way, lin, ent_paddr(e, lin), 0,
 			 FLUSH_CAUSES);
+	if (acc == MMU_FETCH)
+		ent_mark_fetch(m, e);
 	*paddr = ent_paddr(e, lin);
 	src->t = t;
 	src->set = set;
@@ -484,7 +485,7 @@ void mmu_tlb_entry(const struct mmu *m, enum tlb_id id, int set, int way,
 	out->w = e->w;
 	out->g = e->g;
 	out->large = e->large;
-	out->hits = e->hits;
+	out->hits = e->valid ? e->hits + fast_pending_hits(m, e) : e->hits;
 }
 
 uint32_t mmu_tlb_repl_state(const struct mmu *m, enum tlb_id id, int set)
@@ -502,8 +503,12 @@ void mmu_tlb_set_stats(const struct mmu *m, enum tlb_id id, int set, struct tlb_
 	const struct tlb *t = &m->tlb[id];
 	const struct tlb_set *s = &t->s[set];
 	out->hits = s->retired_hits;
-	for (int w = 0; w < t->ways; w++)
-		out->hits += t->e[set * t->ways + w].hits;
+	for (int w = 0; w < t->ways; w++) {
+		const struct tlb_ent *e = &t->e[set * t->ways + w];
+		out->hits += e->hits;
+		if (e->valid)
+			out->hits += fast_pending_hits(m, e);
+	}
 	out->misses = s->misses;
 	out->lookups = out->hits + out->misses;
 	out->fills = s->fills;

@@ -56,7 +56,8 @@ struct tlb_ent {
 	uint32_t src_addr;   /* physical address of the PTE (or 4 MiB PDE) it came from */
 	uint8_t valid, large, d, u, w, g, pcd, pwt;
 	uint8_t fastmask;    /* fast tables that may hold this entry: bit (write*2+user) */
-	uint64_t hits;       /* hits since it was filled */
+	uint32_t fetch_mark; /* low 32 bits of the generation at its last MMU_FETCH use */
+	uint64_t hits;       /* hits since it was filled (fast entries hold more, fast.c) */
 };
 
 struct tlb_set {
@@ -65,6 +66,7 @@ struct tlb_set {
 	uint32_t plru;         /* tree bits, node n (heap order from 1) at bit n-1 */
 	uint8_t ptr;           /* round-robin pointer */
 	uint8_t mru;           /* most recently used way (fast path rule) */
+	uint16_t vmask;        /* valid ways, bit per way */
 	uint8_t age[TLB_MAX_WAYS]; /* LRU: recency rank, FIFO: fill rank; 0 = newest */
 };
 
@@ -73,8 +75,13 @@ struct tlb {
 	int large;             /* holds 4 MiB pages only */
 	int nlarge;            /* valid 4 MiB entries held in this 4 KiB TLB (tlb.c) */
 	int nvalid;            /* valid entries (flushes stop once none is left) */
+	uint16_t full;         /* vmask of a set with every way valid */
 	struct tlb_ent *e;     /* e[set * ways + way] */
 	struct tlb_set *s;
+	/* plru: a use of way w sets tree bits to (bits & plru_and[w]) |
+	 * plru_or[w]; plru_vic[bits] is the victim for ways <= 8 (repl.c). */
+	uint16_t plru_and[TLB_MAX_WAYS], plru_or[TLB_MAX_WAYS];
+	uint8_t plru_vic[128];
 	uint64_t walks, ad_writes;
 	uint64_t flushes[FLUSH_CAUSES];
 };
@@ -160,7 +167,13 @@ static inline int tlb_probe(struct tlb *t, int set, uint32_t lin)
 	}
 	return -1;
 }
+/* Drop (set, way) if valid; changes the generation if it served a fetch. */
 void tlb_drop(struct mmu *m, struct tlb *t, int set, int way);
+/* Empty every TLB (reset): hits retired, no flush counted, no generation
+ * change (the caller makes the one change). */
+void tlb_clear_all(struct mmu *m);
+/* Count (set, way), just made valid, in nvalid and the set's vmask. */
+void tlb_set_valid(struct tlb *t, int set, int way);
 void tlb_fill_at(struct mmu *m, struct tlb *t, int set, int way, uint32_t lin,
 		 const struct walk_res *r);
 void tlb_flush_all(struct mmu *m, enum tlb_flush_cause cause, int keep_global);
@@ -180,6 +193,7 @@ static inline int repl_needs_mru(const struct mmu *m)
 {
 	return m->cfg.policy == TLB_PLRU || m->cfg.policy == TLB_LRU;
 }
+void repl_init_tlb(struct tlb *t);   /* the plru tables, after the geometry is set */
 void repl_init_set(const struct mmu *m, struct tlb *t, struct tlb_set *s);
 void repl_touch(struct mmu *m, struct tlb *t, int set, int way, int fill);
 int repl_victim(struct mmu *m, struct tlb *t, int set);
@@ -188,6 +202,8 @@ uint32_t repl_state(const struct mmu *m, const struct tlb *t, int set);
 /* ---- fast.c */
 void fast_flush_all(struct mmu *m);
 void fast_drop_entry(struct mmu *m, struct tlb_ent *e);
+/* Hits of e counted in fast entries and not yet folded into e->hits. */
+uint64_t fast_pending_hits(const struct mmu *m, const struct tlb_ent *e);
 void fast_drop_code_frame(struct mmu *m, uint32_t pfn);
 void fast_install(struct mmu *m, int write, int user, uint32_t lin, uint32_t paddr,
 		  struct tlb *t, int set, int way);
@@ -205,6 +221,21 @@ static inline void mmu_gen_bump(struct mmu *m)
 	m->fast.gen++;
 	if (m->fast.gen_notify)
 		*m->fast.gen_notify = 1;
+}
+
+/* The code-fetch model (docs/mmu.md, "Code fetches and the generation"):
+ * an entry that served an MMU_FETCH translation is marked with the current
+ * generation; dropping an entry so marked changes the generation, since a
+ * translation the CPU holds may rest on it. Marks of older generations are
+ * dead: the CPU re-translated (or will) after that change. A stale mark
+ * that matches after 2^32 changes only costs one needless change. */
+static inline void ent_mark_fetch(struct mmu *m, struct tlb_ent *e)
+{
+	e->fetch_mark = (uint32_t)m->fast.gen;
+}
+static inline int ent_fetch_live(const struct mmu *m, const struct tlb_ent *e)
+{
+	return e->fetch_mark == (uint32_t)m->fast.gen;
 }
 
 #endif
