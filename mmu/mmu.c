@@ -71,6 +71,8 @@ static int tlb_alloc(struct tlb *t, struct tlb_geom g, int large)
 	t->nlarge = 0;
 	t->nvalid = 0;
 	t->full = (uint16_t)((1u << g.ways) - 1);
+	t->shift = large ? 22 : 12;
+	t->set_mask = g.sets ? (uint32_t)g.sets - 1 : 0;
 	if (!g.sets)
 		return 0;
 	repl_init_tlb(t);
@@ -327,7 +329,7 @@ static int xlate(struct mmu *m, uint32_t lin, enum mmu_access acc, int user, uin
 		return miss(m, lin, acc, user, paddr, t4, tl, &pref, src);
 	}
 	e->hits++;
-	repl_touch(m, t, set, way, 0);
+	repl_use(m, t, set, way, 0);
 	if (mmu_wants(m, MMU_EV_HIT))
 		mmu_emit(m, MMU_EV_HIT, (int)(t - m->tlb), set, way, lin, ent_paddr(e, lin), 0,
 			 FLUSH_CAUSES);
@@ -348,7 +350,7 @@ int mmu_translate(struct mmu *m, uint32_t lin, enum mmu_access acc, int user, ui
 	uint32_t pa = 0;
 	int rc = xlate(m, lin, acc, user, &pa, &src);
 	if (!rc)
-		*paddr = pa & bus_a20_mask(m->bus);
+		*paddr = pa & bus_hot(m->bus)->a20_mask;
 	return rc;
 }
 
@@ -390,7 +392,17 @@ static int do_read(struct mmu *m, uint32_t lin, int size, int user, enum mmu_acc
 	if (rc)
 		return rc;
 	if (n1 == (uint32_t)size) {
-		*val = bus_read(m->bus, pa[0], size);
+		/* One page: plain RAM is read in place (what bus_read does
+		 * for it; the A20 mask cannot split a page). */
+		uint32_t a = pa[0] & bus_hot(m->bus)->a20_mask;
+		const uint8_t *host = bus_frame_ptr(m->bus, a >> PAGE_SHIFT, BUS_FR_NOTRAM);
+		if (host) {
+			uint32_t v = 0;
+			memcpy(&v, host + (a & (PAGE_SIZE - 1)), (size_t)size);
+			*val = v;
+		} else {
+			*val = bus_read(m->bus, pa[0], size);
+		}
 		if (src.t || !(m->cr0 & CR0_PG))
 			fast_install(m, acc == MMU_WRITE, user, lin, pa[0], src.t, src.set, src.way);
 		return 0;
@@ -423,7 +435,14 @@ int mmu_write(struct mmu *m, uint32_t lin, int size, int user, uint32_t val)
 	if (rc)
 		return rc;
 	if (n1 == (uint32_t)size) {
-		bus_write(m->bus, pa[0], size, val);
+		/* One page of plain RAM not holding code: written in place
+		 * (what bus_write does for it, with no smc hook to call). */
+		uint32_t a = pa[0] & bus_hot(m->bus)->a20_mask;
+		uint8_t *host = bus_frame_ptr(m->bus, a >> PAGE_SHIFT, BUS_FR_NOTRAM | BUS_FR_CODE);
+		if (host)
+			memcpy(host + (a & (PAGE_SIZE - 1)), &val, (size_t)size);
+		else
+			bus_write(m->bus, pa[0], size, val);
 		if (src.t || !(m->cr0 & CR0_PG))
 			fast_install(m, 1, user, lin, pa[0], src.t, src.set, src.way);
 		return 0;

@@ -76,6 +76,8 @@ struct tlb {
 	int nlarge;            /* valid 4 MiB entries held in this 4 KiB TLB (tlb.c) */
 	int nvalid;            /* valid entries (flushes stop once none is left) */
 	uint16_t full;         /* vmask of a set with every way valid */
+	uint32_t shift;        /* set index = (lin >> shift) & set_mask */
+	uint32_t set_mask;
 	struct tlb_ent *e;     /* e[set * ways + way] */
 	struct tlb_set *s;
 	/* plru: a use of way w sets tree bits to (bits & plru_and[w]) |
@@ -149,20 +151,22 @@ int pg_walk(const struct mmu *m, uint32_t lin, enum mmu_access acc, int user, in
 /* ---- tlb.c */
 static inline int tlb_index(const struct tlb *t, uint32_t lin)
 {
-	return (int)((t->large ? lin >> 22 : lin >> 12) & (uint32_t)(t->sets - 1));
+	return (int)((lin >> t->shift) & t->set_mask);
 }
 static inline struct tlb_ent *tlb_at(struct tlb *t, int set, int way)
 {
 	return &t->e[set * t->ways + way];
 }
-/* The way of set that translates lin, or -1 (inline: every slow-path
- * lookup probes one or two sets). */
+/* The lowest valid way of set that translates lin, or -1 (inline: every
+ * slow-path lookup probes one or two sets). Only the valid ways are
+ * looked at, so a set emptied by a flush costs one test. */
 static inline int tlb_probe(struct tlb *t, int set, uint32_t lin)
 {
 	uint32_t tag4 = lin >> 12, tag4m = lin >> 22;
-	for (int w = 0; w < t->ways; w++) {
-		const struct tlb_ent *e = tlb_at(t, set, w);
-		if (e->valid && e->tag == (e->large ? tag4m : tag4))
+	const struct tlb_ent *e = &t->e[set * t->ways];
+	for (unsigned vm = t->s[set].vmask; vm; vm &= vm - 1) {
+		int w = __builtin_ctz(vm);
+		if (e[w].tag == (e[w].large ? tag4m : tag4))
 			return w;
 	}
 	return -1;
@@ -196,6 +200,23 @@ static inline int repl_needs_mru(const struct mmu *m)
 void repl_init_tlb(struct tlb *t);   /* the plru tables, after the geometry is set */
 void repl_init_set(const struct mmu *m, struct tlb *t, struct tlb_set *s);
 void repl_touch(struct mmu *m, struct tlb *t, int set, int way, int fill);
+/* way became the set's most recently used: the previous one leaves the
+ * fast path (plru/lru). */
+void repl_mru_change(struct mmu *m, struct tlb *t, int set, int way);
+/* repl_touch with the default policy (plru) inline: a use is an AND and an
+ * OR of the tree bits, and the fast-path bookkeeping only runs when the
+ * most recently used way changes. */
+static inline void repl_use(struct mmu *m, struct tlb *t, int set, int way, int fill)
+{
+	if (m->cfg.policy == TLB_PLRU) {
+		struct tlb_set *s = &t->s[set];
+		s->plru = (s->plru & t->plru_and[way]) | t->plru_or[way];
+		if (s->mru != way)
+			repl_mru_change(m, t, set, way);
+		return;
+	}
+	repl_touch(m, t, set, way, fill);
+}
 int repl_victim(struct mmu *m, struct tlb *t, int set);
 uint32_t repl_state(const struct mmu *m, const struct tlb *t, int set);
 

@@ -126,12 +126,17 @@ void repl_touch(struct mmu *m, struct tlb *t, int set, int way, int fill)
 	case TLB_RANDOM:
 		break;
 	}
-	if (repl_needs_mru(m) && s->mru != way) {
-		struct tlb_ent *old = tlb_at(t, set, s->mru);
-		if (old->fastmask)
-			fast_drop_entry(m, old);
-		s->mru = (uint8_t)way;
-	}
+	if (repl_needs_mru(m) && s->mru != way)
+		repl_mru_change(m, t, set, way);
+}
+
+void repl_mru_change(struct mmu *m, struct tlb *t, int set, int way)
+{
+	struct tlb_set *s = &t->s[set];
+	struct tlb_ent *old = tlb_at(t, set, s->mru);
+	if (old->fastmask)
+		fast_drop_entry(m, old);
+	s->mru = (uint8_t)way;
 }
 
 static uint32_t xorshift32(uint32_t *x)

@@ -74,8 +74,9 @@ void tlb_clear_all(struct mmu *m)
 void tlb_fill_at(struct mmu *m, struct tlb *t, int set, int way, uint32_t lin,
 		 const struct walk_res *r)
 {
-	tlb_drop(m, t, set, way);
 	struct tlb_ent *e = tlb_at(t, set, way);
+	if (e->valid && drop_ent(m, t, set, way, e))
+		mmu_gen_bump(m);
 	e->valid = 1;
 	tlb_set_valid(t, set, way);
 	e->large = (uint8_t)r->large;
@@ -94,7 +95,7 @@ void tlb_fill_at(struct mmu *m, struct tlb *t, int set, int way, uint32_t lin,
 	if (e->large && !t->large)
 		t->nlarge++;
 	t->s[set].fills++;
-	repl_touch(m, t, set, way, 1);
+	repl_use(m, t, set, way, 1);
 }
 
 /* Drop every entry (keep_global: except global ones) of every TLB and count

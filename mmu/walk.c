@@ -21,7 +21,7 @@
  * with A20 masking. When the frame is plain RAM the entry is read straight
  * from host memory (what bus_read would do, without the call and its
  * checks); anything else (MMIO, ROM, unbacked) goes through the bus. */
-static uint32_t rd32(const struct mmu *m, uint32_t pa, int commit)
+static inline __attribute__((always_inline)) uint32_t rd32(const struct mmu *m, uint32_t pa, int commit)
 {
 	if (commit) {
 		uint32_t a = pa & bus_hot(m->bus)->a20_mask;
@@ -41,7 +41,7 @@ static uint32_t rd32(const struct mmu *m, uint32_t pa, int commit)
 /* Set `bits` in the entry at pa (value *ent) if any is clear. A frame of
  * plain RAM not marked as code is written directly (no smc hook to call);
  * any other goes through bus_write. */
-static void set_bits(const struct mmu *m, uint32_t pa, uint32_t *ent, uint32_t bits,
+static inline __attribute__((always_inline)) void set_bits(const struct mmu *m, uint32_t pa, uint32_t *ent, uint32_t bits,
 		     struct walk_res *r)
 {
 	if ((*ent & bits) == bits)
