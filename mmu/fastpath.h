@@ -57,6 +57,35 @@ static inline uint64_t mmu_generation_fast(const struct mmu *m)
 	return ((const struct mmu_fast *)(const void *)m)->gen;
 }
 
+/* Host load/store of 1, 2 or 4 bytes (little-endian host). A switch
+ * rather than memcpy with a variable size, which compilers turn into a
+ * call or a byte loop when the size is not a constant. */
+static inline uint32_t mmu_host_load(const uint8_t *p, int size)
+{
+	if (size == 4) {
+		uint32_t v;
+		memcpy(&v, p, 4);
+		return v;
+	}
+	if (size == 2) {
+		uint16_t v;
+		memcpy(&v, p, 2);
+		return v;
+	}
+	return *p;
+}
+static inline void mmu_host_store(uint8_t *p, int size, uint32_t val)
+{
+	if (size == 4) {
+		memcpy(p, &val, 4);
+	} else if (size == 2) {
+		uint16_t v = (uint16_t)val;
+		memcpy(p, &v, 2);
+	} else {
+		*p = (uint8_t)val;
+	}
+}
+
 static inline struct mmu_fast_entry *mmu_fast_lookup(struct mmu *m, int write, int user,
 						     uint32_t lin, int size)
 {
@@ -75,10 +104,8 @@ static inline int mmu_read_fast(struct mmu *m, uint32_t lin, int size, int user,
 	struct mmu_fast_entry *e = mmu_fast_lookup(m, 0, user, lin, size);
 	if (e) {
 		const uint8_t *p = (const uint8_t *)((uintptr_t)lin + e->addend);
-		uint32_t v = 0;
-		memcpy(&v, p, (size_t)size);
 		e->hits++;
-		*val = v;
+		*val = mmu_host_load(p, size);
 		return 0;
 	}
 	return mmu_read(m, lin, size, user, val);
@@ -90,10 +117,8 @@ static inline int mmu_read_rmw_fast(struct mmu *m, uint32_t lin, int size, int u
 	struct mmu_fast_entry *e = mmu_fast_lookup(m, 1, user, lin, size);
 	if (e) {
 		const uint8_t *p = (const uint8_t *)((uintptr_t)lin + e->addend);
-		uint32_t v = 0;
-		memcpy(&v, p, (size_t)size);
 		e->hits++;
-		*val = v;
+		*val = mmu_host_load(p, size);
 		return 0;
 	}
 	return mmu_read_rmw(m, lin, size, user, val);
@@ -105,7 +130,7 @@ static inline int mmu_write_fast(struct mmu *m, uint32_t lin, int size, int user
 	struct mmu_fast_entry *e = mmu_fast_lookup(m, 1, user, lin, size);
 	if (e) {
 		uint8_t *p = (uint8_t *)((uintptr_t)lin + e->addend);
-		memcpy(p, &val, (size_t)size);
+		mmu_host_store(p, size, val);
 		e->hits++;
 		return 0;
 	}

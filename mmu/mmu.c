@@ -78,7 +78,8 @@ static int tlb_alloc(struct tlb *t, struct tlb_geom g, int large)
 	repl_init_tlb(t);
 	t->e = calloc((size_t)g.sets * (size_t)g.ways, sizeof(*t->e));
 	t->s = calloc((size_t)g.sets, sizeof(*t->s));
-	return t->e && t->s ? 0 : -1;
+	t->busy = calloc(((size_t)g.sets + 63) / 64, sizeof(*t->busy));
+	return t->e && t->s && t->busy ? 0 : -1;
 }
 
 /* A missing or impossible geometry is replaced rather than refused, so a
@@ -126,6 +127,7 @@ void mmu_destroy(struct mmu *m)
 	for (int id = 0; id < TLB_COUNT; id++) {
 		free(m->tlb[id].e);
 		free(m->tlb[id].s);
+		free(m->tlb[id].busy);
 	}
 	stale_free(m);
 	free(m);
@@ -397,9 +399,7 @@ static int do_read(struct mmu *m, uint32_t lin, int size, int user, enum mmu_acc
 		uint32_t a = pa[0] & bus_hot(m->bus)->a20_mask;
 		const uint8_t *host = bus_frame_ptr(m->bus, a >> PAGE_SHIFT, BUS_FR_NOTRAM);
 		if (host) {
-			uint32_t v = 0;
-			memcpy(&v, host + (a & (PAGE_SIZE - 1)), (size_t)size);
-			*val = v;
+			*val = mmu_host_load(host + (a & (PAGE_SIZE - 1)), size);
 		} else {
 			*val = bus_read(m->bus, pa[0], size);
 		}
@@ -440,7 +440,7 @@ int mmu_write(struct mmu *m, uint32_t lin, int size, int user, uint32_t val)
 		uint32_t a = pa[0] & bus_hot(m->bus)->a20_mask;
 		uint8_t *host = bus_frame_ptr(m->bus, a >> PAGE_SHIFT, BUS_FR_NOTRAM | BUS_FR_CODE);
 		if (host)
-			memcpy(host + (a & (PAGE_SIZE - 1)), &val, (size_t)size);
+			mmu_host_store(host + (a & (PAGE_SIZE - 1)), size, val);
 		else
 			bus_write(m->bus, pa[0], size, val);
 		if (src.t || !(m->cr0 & CR0_PG))

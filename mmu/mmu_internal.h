@@ -80,6 +80,7 @@ struct tlb {
 	uint32_t set_mask;
 	struct tlb_ent *e;     /* e[set * ways + way] */
 	struct tlb_set *s;
+	uint64_t *busy;        /* bit per set holding a valid entry (flush scan) */
 	/* plru: a use of way w sets tree bits to (bits & plru_and[w]) |
 	 * plru_or[w]; plru_vic[bits] is the victim for ways <= 8 (repl.c). */
 	uint16_t plru_and[TLB_MAX_WAYS], plru_or[TLB_MAX_WAYS];

@@ -36,6 +36,8 @@ static inline int drop_ent(struct mmu *m, struct tlb *t, int set, int way, struc
 		t->nlarge--;
 	t->nvalid--;
 	t->s[set].vmask &= (uint16_t)~(1u << way);
+	if (!t->s[set].vmask)
+		t->busy[set >> 6] &= ~(1ull << (set & 63));
 	t->s[set].retired_hits += e->hits;
 	e->hits = 0;
 	e->valid = 0;
@@ -53,6 +55,7 @@ void tlb_set_valid(struct tlb *t, int set, int way)
 {
 	t->nvalid++;
 	t->s[set].vmask |= (uint16_t)(1u << way);
+	t->busy[set >> 6] |= 1ull << (set & 63);
 }
 
 void tlb_clear_all(struct mmu *m)
@@ -109,21 +112,19 @@ void tlb_flush_all(struct mmu *m, enum tlb_flush_cause cause, int keep_global)
 		if (!t->sets)
 			continue;
 		t->flushes[cause]++;
-		/* Global entries stay behind, so count those seen: the scan
-		 * ends when every valid entry has been met; empty sets cost
-		 * one test. */
-		int left = t->nvalid;
-		for (int s = 0; s < t->sets && left; s++) {
-			unsigned vm = t->s[s].vmask;
-			while (vm) {
-				int w = __builtin_ctz(vm);
-				vm &= vm - 1;
-				struct tlb_ent *e = tlb_at(t, s, w);
-				left--;
-				if (!(keep_global && e->g))
-					drop_ent(m, t, s, w, e);
+		/* Only the sets that hold entries, and in them only the
+		 * valid ways, are visited (busy bitmap, vmask). */
+		int nwords = (t->sets + 63) / 64;
+		for (int i = 0; i < nwords; i++)
+			for (uint64_t bm = t->busy[i]; bm; bm &= bm - 1) {
+				int s = i * 64 + __builtin_ctzll(bm);
+				for (unsigned vm = t->s[s].vmask; vm; vm &= vm - 1) {
+					int w = __builtin_ctz(vm);
+					struct tlb_ent *e = tlb_at(t, s, w);
+					if (!(keep_global && e->g))
+						drop_ent(m, t, s, w, e);
+				}
 			}
-		}
 		if (mmu_wants(m, MMU_EV_FLUSH))
 			mmu_emit(m, MMU_EV_FLUSH, id, -1, -1, 0, 0, 0, cause);
 	}
