@@ -4,7 +4,9 @@
  * Lookup model (docs/mmu.md): every data access (and every call of
  * mmu_translate) looks the TLB of its side up; the CPU fetches code by
  * calling mmu_translate(MMU_FETCH) once per new code page and keeps that
- * translation until mmu_generation() changes.
+ * translation until mmu_generation() changes, which happens on flushes and
+ * when an entry that served a fetch is dropped (mmu_internal.h,
+ * ent_mark_fetch; docs/mmu.md "Code fetches and the generation").
  *
  * A TLB hit is checked against the cached U/W bits. A protection failure
  * faults from the cached entry (the hardware does not re-walk) and, as on
