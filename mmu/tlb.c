@@ -149,22 +149,17 @@ void tlb_invalidate_lin(struct mmu *m, uint32_t lin, int counted)
 		}
 		if (!t->nvalid)
 			continue;
-		if (t->large) {
-			int s = tlb_index(t, lin);
-			for (int w = 0; w < t->ways; w++) {
-				struct tlb_ent *e = tlb_at(t, s, w);
-				if (e->valid && e->tag == lin >> 22)
-					bump |= drop_ent(m, t, s, w, e);
-			}
-			continue;
-		}
-		/* Without large entries, only lin's own set can hold it. */
-		int s0 = t->nlarge ? 0 : tlb_index(t, lin);
-		int s1 = t->nlarge ? t->sets : s0 + 1;
+		/* A 4 MiB TLB holds lin's 4 MiB page only in its own set, a
+		 * 4 KiB TLB without large entries lin's page only in its own
+		 * set; large entries in a 4 KiB TLB may sit in any set. */
+		int one = t->large || !t->nlarge;
+		int s0 = one ? tlb_index(t, lin) : 0;
+		int s1 = one ? s0 + 1 : t->sets;
 		for (int s = s0; s < s1; s++)
-			for (int w = 0; w < t->ways; w++) {
+			for (unsigned vm = t->s[s].vmask; vm; vm &= vm - 1) {
+				int w = __builtin_ctz(vm);
 				struct tlb_ent *e = tlb_at(t, s, w);
-				if (e->valid && e->tag == (e->large ? lin >> 22 : lin >> 12))
+				if (e->tag == (e->large ? lin >> 22 : lin >> 12))
 					bump |= drop_ent(m, t, s, w, e);
 			}
 	}
