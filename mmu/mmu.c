@@ -365,7 +365,7 @@ static inline int fix_size(int size)
 
 /* Translate [lin, lin+len) (len <= 8) for acc: both pages, first page
  * first, before anything is accessed. pa[1] is the second page's address. */
-static int xlate_range(struct mmu *m, uint32_t lin, uint32_t len, enum mmu_access acc, int user,
+static inline __attribute__((always_inline)) int xlate_range(struct mmu *m, uint32_t lin, uint32_t len, enum mmu_access acc, int user,
 		       uint32_t pa[2], uint32_t *n1, struct xl_src *src)
 {
 	int rc = xlate(m, lin, acc, user, &pa[0], src);

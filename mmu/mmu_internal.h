@@ -177,8 +177,14 @@ void tlb_drop(struct mmu *m, struct tlb *t, int set, int way);
 /* Empty every TLB (reset): hits retired, no flush counted, no generation
  * change (the caller makes the one change). */
 void tlb_clear_all(struct mmu *m);
-/* Count (set, way), just made valid, in nvalid and the set's vmask. */
-void tlb_set_valid(struct tlb *t, int set, int way);
+/* Count (set, way), just made valid, in nvalid, the set's vmask and the
+ * busy bitmap. */
+static inline void tlb_set_valid(struct tlb *t, int set, int way)
+{
+	t->nvalid++;
+	t->s[set].vmask |= (uint16_t)(1u << way);
+	t->busy[set >> 6] |= 1ull << (set & 63);
+}
 void tlb_fill_at(struct mmu *m, struct tlb *t, int set, int way, uint32_t lin,
 		 const struct walk_res *r);
 void tlb_flush_all(struct mmu *m, enum tlb_flush_cause cause, int keep_global);

@@ -51,13 +51,6 @@ void tlb_drop(struct mmu *m, struct tlb *t, int set, int way)
 		mmu_gen_bump(m);
 }
 
-void tlb_set_valid(struct tlb *t, int set, int way)
-{
-	t->nvalid++;
-	t->s[set].vmask |= (uint16_t)(1u << way);
-	t->busy[set >> 6] |= 1ull << (set & 63);
-}
-
 void tlb_clear_all(struct mmu *m)
 {
 	for (int id = 0; id < TLB_COUNT; id++) {
