@@ -376,7 +376,7 @@ static inline uint32_t mem_read(struct cpu *c, int sreg, uint32_t off, int size)
 	int user = c->cpl == 3;
 	struct mmu_fast_entry *e = mmu_fast_lookup(c->mmu, 0, user, lin, size);
 	if (__builtin_expect(e != NULL, 1)) {
-		++*e->hits;
+		e->hits++;
 		return load_host((const uint8_t *)((uintptr_t)lin + e->addend), size);
 	}
 	return mem_read_miss(c, lin, size, user);
@@ -390,7 +390,7 @@ static inline uint32_t mem_read_rmw(struct cpu *c, int sreg, uint32_t off, int s
 	int user = c->cpl == 3;
 	struct mmu_fast_entry *e = mmu_fast_lookup(c->mmu, 1, user, lin, size);
 	if (__builtin_expect(e != NULL, 1)) {
-		++*e->hits;
+		e->hits++;
 		return load_host((const uint8_t *)((uintptr_t)lin + e->addend), size);
 	}
 	return mem_read_rmw_miss(c, lin, size, user);
@@ -403,7 +403,7 @@ static inline void mem_write(struct cpu *c, int sreg, uint32_t off, int size, ui
 	int user = c->cpl == 3;
 	struct mmu_fast_entry *e = mmu_fast_lookup(c->mmu, 1, user, lin, size);
 	if (__builtin_expect(e != NULL, 1)) {
-		++*e->hits;
+		e->hits++;
 		store_host((uint8_t *)((uintptr_t)lin + e->addend), size, val);
 		return;
 	}

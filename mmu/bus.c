@@ -9,6 +9,7 @@
  * Every access is bounds-checked: whatever the guest does, host memory
  * outside the RAM and ROM arrays is never touched.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -20,9 +21,9 @@
 #define HOLE_END   0x00100000u      /* exclusive */
 #define A20_BIT    (1u << 20)
 
-/* frame_flags bits */
-#define FR_CODE   0x01   /* marked by bus_mark_code */
-#define FR_NOTRAM 0x02   /* not plain RAM: hole, MMIO overlay, past ram_size */
+/* frame_flags bits (bus_internal.h) */
+#define FR_CODE   BUS_FR_CODE
+#define FR_NOTRAM BUS_FR_NOTRAM
 
 struct mmio_region {
 	uint32_t base, len;
@@ -41,17 +42,13 @@ struct bus_listener {
 };
 
 struct bus {
-	uint8_t *ram;
+	struct bus_hot h;          /* first: ram, frame_flags, nframes, a20_mask */
 	void *ram_map;             /* the mapping that holds ram (ram_alloc) */
 	size_t ram_map_len;
 	uint32_t ram_size;
-	uint8_t *frame_flags;
-	uint32_t nframes;          /* entries in frame_flags */
 
 	uint8_t *rom;
 	uint32_t rom_size, rom_base;
-
-	uint32_t a20_mask;
 
 	struct mmio_region *mmio;
 	int n_mmio;
@@ -67,6 +64,8 @@ struct bus {
 
 	struct bus_listener listeners[BUS_MAX_LISTENERS];
 };
+
+_Static_assert(offsetof(struct bus, h) == 0, "bus_internal.h reads struct bus_hot inline");
 
 static void notify(struct bus *b, enum bus_change what, uint32_t pfn)
 {
@@ -107,21 +106,21 @@ struct bus *bus_create(uint32_t ram_size)
 	if (!b)
 		return NULL;
 	b->ram_size = ram_size;
-	b->ram = ram_alloc(b, ram_size ? ram_size : 1);
-	b->nframes = ram_size / PAGE_SIZE;
-	if (b->nframes < HOLE_END / PAGE_SIZE)
-		b->nframes = HOLE_END / PAGE_SIZE;
-	b->frame_flags = calloc(b->nframes, 1);
-	if (!b->ram || !b->frame_flags) {
+	b->h.ram = ram_alloc(b, ram_size ? ram_size : 1);
+	b->h.nframes = ram_size / PAGE_SIZE;
+	if (b->h.nframes < HOLE_END / PAGE_SIZE)
+		b->h.nframes = HOLE_END / PAGE_SIZE;
+	b->h.frame_flags = calloc(b->h.nframes, 1);
+	if (!b->h.ram || !b->h.frame_flags) {
 		bus_destroy(b);
 		return NULL;
 	}
-	for (uint32_t pfn = 0; pfn < b->nframes; pfn++) {
+	for (uint32_t pfn = 0; pfn < b->h.nframes; pfn++) {
 		uint32_t a = pfn << PAGE_SHIFT;
 		if (a >= ram_size || (a >= HOLE_START && a < HOLE_END))
-			b->frame_flags[pfn] = FR_NOTRAM;
+			b->h.frame_flags[pfn] = FR_NOTRAM;
 	}
-	b->a20_mask = ~0u;
+	b->h.a20_mask = ~0u;
 	return b;
 }
 
@@ -131,7 +130,7 @@ void bus_destroy(struct bus *b)
 		return;
 	if (b->ram_map)
 		munmap(b->ram_map, b->ram_map_len);
-	free(b->frame_flags);
+	free(b->h.frame_flags);
 	free(b->rom);
 	free(b->mmio);
 	free(b->io);
@@ -162,7 +161,7 @@ int bus_load_rom(struct bus *b, const uint8_t *img, size_t len)
 /* Is the byte at (already A20-masked) address a plain RAM? */
 static inline int is_ram(const struct bus *b, uint32_t a)
 {
-	return a < b->ram_size && !(b->frame_flags[a >> PAGE_SHIFT] & FR_NOTRAM);
+	return a < b->ram_size && !(b->h.frame_flags[a >> PAGE_SHIFT] & FR_NOTRAM);
 }
 
 static const struct mmio_region *find_mmio(const struct bus *b, uint32_t a)
@@ -192,9 +191,9 @@ uint8_t *bus_ram_ptr(struct bus *b, uint32_t paddr, uint32_t len)
 	if (len == 0 || paddr >= b->ram_size || len > b->ram_size - paddr)
 		return NULL;
 	for (uint32_t pfn = paddr >> PAGE_SHIFT; pfn <= (paddr + len - 1) >> PAGE_SHIFT; pfn++)
-		if (b->frame_flags[pfn] & FR_NOTRAM)
+		if (b->h.frame_flags[pfn] & FR_NOTRAM)
 			return NULL;
-	return b->ram + paddr;
+	return b->h.ram + paddr;
 }
 
 /* Call the smc hook once if any frame of [a, a+len) is marked as code. */
@@ -204,7 +203,7 @@ static void smc_check(struct bus *b, uint32_t a, uint32_t len)
 		return;
 	uint32_t first = a >> PAGE_SHIFT, last = (a + len - 1) >> PAGE_SHIFT;
 	for (uint32_t pfn = first;; pfn++) {
-		if (pfn < b->nframes && (b->frame_flags[pfn] & FR_CODE)) {
+		if (pfn < b->h.nframes && (b->h.frame_flags[pfn] & FR_CODE)) {
 			b->smc_fn(b->smc_opaque, a, len);
 			return;
 		}
@@ -217,7 +216,7 @@ static void smc_check(struct bus *b, uint32_t a, uint32_t len)
 static uint8_t read_byte(struct bus *b, uint32_t a)
 {
 	if (is_ram(b, a))
-		return b->ram[a];
+		return b->h.ram[a];
 	const struct mmio_region *r = find_mmio(b, a);
 	if (r)
 		return r->ops->read ? (uint8_t)r->ops->read(r->opaque, a - r->base, 1) : 0xFF;
@@ -232,7 +231,7 @@ static uint8_t read_byte(struct bus *b, uint32_t a)
 static void write_byte(struct bus *b, uint32_t a, uint8_t v)
 {
 	if (is_ram(b, a)) {
-		b->ram[a] = v;
+		b->h.ram[a] = v;
 		smc_check(b, a, 1);
 		return;
 	}
@@ -260,11 +259,11 @@ uint32_t bus_read(struct bus *b, uint32_t paddr, int size)
 {
 	if (!size_ok(size))
 		return 0xFFFFFFFFu;
-	uint32_t a = paddr & b->a20_mask;
-	uint32_t last = (paddr + (uint32_t)size - 1) & b->a20_mask;
+	uint32_t a = paddr & b->h.a20_mask;
+	uint32_t last = (paddr + (uint32_t)size - 1) & b->h.a20_mask;
 	if (last - a == (uint32_t)size - 1 && (a >> PAGE_SHIFT) == (last >> PAGE_SHIFT)) {
 		if (is_ram(b, a)) {
-			const uint8_t *p = b->ram + a;
+			const uint8_t *p = b->h.ram + a;
 			uint16_t v16;
 			uint32_t v32;
 			switch (size) {
@@ -285,7 +284,7 @@ uint32_t bus_read(struct bus *b, uint32_t paddr, int size)
 	}
 	uint32_t v = 0;
 	for (int i = 0; i < size; i++)
-		v |= (uint32_t)read_byte(b, (paddr + (uint32_t)i) & b->a20_mask) << (8 * i);
+		v |= (uint32_t)read_byte(b, (paddr + (uint32_t)i) & b->h.a20_mask) << (8 * i);
 	return v;
 }
 
@@ -293,11 +292,11 @@ void bus_write(struct bus *b, uint32_t paddr, int size, uint32_t val)
 {
 	if (!size_ok(size))
 		return;
-	uint32_t a = paddr & b->a20_mask;
-	uint32_t last = (paddr + (uint32_t)size - 1) & b->a20_mask;
+	uint32_t a = paddr & b->h.a20_mask;
+	uint32_t last = (paddr + (uint32_t)size - 1) & b->h.a20_mask;
 	if (last - a == (uint32_t)size - 1 && (a >> PAGE_SHIFT) == (last >> PAGE_SHIFT)) {
 		if (is_ram(b, a)) {
-			uint8_t *p = b->ram + a;
+			uint8_t *p = b->h.ram + a;
 			if (size == 4) {
 				memcpy(p, &val, 4);
 			} else if (size == 2) {
@@ -306,7 +305,7 @@ void bus_write(struct bus *b, uint32_t paddr, int size, uint32_t val)
 			} else {
 				*p = (uint8_t)val;
 			}
-			if (b->frame_flags[a >> PAGE_SHIFT] & FR_CODE)
+			if (b->h.frame_flags[a >> PAGE_SHIFT] & FR_CODE)
 				smc_check(b, a, (uint32_t)size);
 			return;
 		}
@@ -319,7 +318,7 @@ void bus_write(struct bus *b, uint32_t paddr, int size, uint32_t val)
 		}
 	}
 	for (int i = 0; i < size; i++)
-		write_byte(b, (paddr + (uint32_t)i) & b->a20_mask, (uint8_t)(val >> (8 * i)));
+		write_byte(b, (paddr + (uint32_t)i) & b->h.a20_mask, (uint8_t)(val >> (8 * i)));
 }
 
 /* Page-sized chunks: RAM pages by memcpy, anything else byte by byte. */
@@ -328,12 +327,12 @@ void bus_read_block(struct bus *b, uint32_t paddr, void *dst, uint32_t len)
 	uint8_t *d = dst;
 	uint32_t off = 0;
 	while (off < len) {
-		uint32_t a = (paddr + off) & b->a20_mask;
+		uint32_t a = (paddr + off) & b->h.a20_mask;
 		uint32_t n = PAGE_SIZE - (a & (PAGE_SIZE - 1));
 		if (n > len - off)
 			n = len - off;
 		if (is_ram(b, a) && a + n - 1 < b->ram_size) {
-			memcpy(d + off, b->ram + a, n);
+			memcpy(d + off, b->h.ram + a, n);
 		} else {
 			for (uint32_t i = 0; i < n; i++)
 				d[off + i] = read_byte(b, a + i);
@@ -347,12 +346,12 @@ void bus_write_block(struct bus *b, uint32_t paddr, const void *src, uint32_t le
 	const uint8_t *s = src;
 	uint32_t off = 0;
 	while (off < len) {
-		uint32_t a = (paddr + off) & b->a20_mask;
+		uint32_t a = (paddr + off) & b->h.a20_mask;
 		uint32_t n = PAGE_SIZE - (a & (PAGE_SIZE - 1));
 		if (n > len - off)
 			n = len - off;
 		if (is_ram(b, a) && a + n - 1 < b->ram_size) {
-			memcpy(b->ram + a, s + off, n);
+			memcpy(b->h.ram + a, s + off, n);
 			smc_check(b, a, n);
 		} else {
 			for (uint32_t i = 0; i < n; i++)
@@ -367,10 +366,10 @@ uint32_t bus_peek(const struct bus *b, uint32_t paddr, void *dst, uint32_t len)
 	uint8_t *d = dst;
 	uint32_t backed = 0;
 	for (uint32_t i = 0; i < len; i++) {
-		uint32_t a = (paddr + i) & b->a20_mask;
+		uint32_t a = (paddr + i) & b->h.a20_mask;
 		int64_t o;
 		if (is_ram(b, a)) {
-			d[i] = b->ram[a];
+			d[i] = b->h.ram[a];
 			backed++;
 		} else if (!find_mmio(b, a) && (o = rom_off(b, a)) >= 0) {
 			d[i] = b->rom[o];
@@ -395,8 +394,8 @@ void bus_map_mmio(struct bus *b, uint32_t base, uint32_t len,
 	b->mmio[b->n_mmio++] = (struct mmio_region){ base, len, ops, opaque };
 	/* RAM frames under the region stop being plain RAM. */
 	uint32_t last = base + len - 1 < base ? 0xFFFFFFFFu : base + len - 1;
-	for (uint64_t pfn = base >> PAGE_SHIFT; pfn <= (last >> PAGE_SHIFT) && pfn < b->nframes; pfn++)
-		b->frame_flags[pfn] |= FR_NOTRAM;
+	for (uint64_t pfn = base >> PAGE_SHIFT; pfn <= (last >> PAGE_SHIFT) && pfn < b->h.nframes; pfn++)
+		b->h.frame_flags[pfn] |= FR_NOTRAM;
 	notify(b, BUS_CHANGE_MAP, 0);
 }
 
@@ -468,20 +467,20 @@ void bus_out(struct bus *b, uint16_t port, int size, uint32_t val)
 void bus_set_a20(struct bus *b, int enabled)
 {
 	uint32_t mask = enabled ? ~0u : ~A20_BIT;
-	if (mask == b->a20_mask)
+	if (mask == b->h.a20_mask)
 		return;
-	b->a20_mask = mask;
+	b->h.a20_mask = mask;
 	notify(b, BUS_CHANGE_A20, 0);
 }
 
 int bus_a20(const struct bus *b)
 {
-	return b->a20_mask == ~0u;
+	return b->h.a20_mask == ~0u;
 }
 
 uint32_t bus_a20_mask(const struct bus *b)
 {
-	return b->a20_mask;
+	return b->h.a20_mask;
 }
 
 void bus_set_smc_hook(struct bus *b, void (*fn)(void *opaque, uint32_t paddr, uint32_t len),
@@ -495,21 +494,21 @@ void bus_set_smc_hook(struct bus *b, void (*fn)(void *opaque, uint32_t paddr, ui
  * marked: nothing writable lives there that could hold code. */
 void bus_mark_code(struct bus *b, uint32_t pfn)
 {
-	if (pfn >= b->nframes || (b->frame_flags[pfn] & FR_CODE))
+	if (pfn >= b->h.nframes || (b->h.frame_flags[pfn] & FR_CODE))
 		return;
-	b->frame_flags[pfn] |= FR_CODE;
+	b->h.frame_flags[pfn] |= FR_CODE;
 	notify(b, BUS_CHANGE_CODE, pfn);
 }
 
 void bus_unmark_code(struct bus *b, uint32_t pfn)
 {
-	if (pfn < b->nframes)
-		b->frame_flags[pfn] &= (uint8_t)~FR_CODE;
+	if (pfn < b->h.nframes)
+		b->h.frame_flags[pfn] &= (uint8_t)~FR_CODE;
 }
 
 int bus_is_code(const struct bus *b, uint32_t pfn)
 {
-	return pfn < b->nframes && (b->frame_flags[pfn] & FR_CODE);
+	return pfn < b->h.nframes && (b->h.frame_flags[pfn] & FR_CODE);
 }
 
 void bus_notify_write(struct bus *b, uint32_t paddr, uint32_t len)

@@ -6,23 +6,31 @@
  *    the TLB entry that access used, and only if a hit on that entry changes
  *    no replacement state (plru/lru: it is the set's most recently used way;
  *    other policies: any entry);
- *  - only for plain RAM (bus_ram_ptr succeeds); for writes only when the TLB
- *    entry's D bit is set and the frame is not marked as code;
+ *  - only for plain RAM frames; for writes only when the TLB entry's D bit
+ *    is set and the frame is not marked as code (one test of the bus's
+ *    frame flags, bus_frame_ptr);
  *  - it is dropped when its TLB entry is dropped or stops being the MRU way,
  *    when its frame is marked as code (write tables), and wholesale on A20
  *    changes, MMIO mappings and paging-mode changes;
  *  - nothing is installed while a listener wants hit events or the stale
  *    checker runs, since those must see every hit.
+ * Hits through a fast entry are counted in the entry (fe->hits) and added
+ * to its TLB entry's count whenever the fast entry is cleared; inspectors
+ * add what is still pending (fast_pending_hits).
  */
 #include "mmu_internal.h"
 
 static void clear_entry(struct mmu_fast_entry *fe, struct mmu *m)
 {
-	if (fe->owner && ((struct tlb_ent *)fe->owner)->large)
-		m->n_fast_large--;
+	struct tlb_ent *o = fe->owner;
+	if (o) {
+		o->hits += fe->hits;
+		if (o->large)
+			m->n_fast_large--;
+	}
 	fe->tag = MMU_FAST_INVALID;
 	fe->owner = NULL;
-	fe->hits = &m->dummy_hits;
+	fe->hits = 0;
 }
 
 void fast_flush_all(struct mmu *m)
@@ -31,20 +39,22 @@ void fast_flush_all(struct mmu *m)
 		for (int u = 0; u < 2; u++)
 			for (uint32_t i = 0; i < MMU_FAST_SIZE; i++) {
 				struct mmu_fast_entry *fe = &m->fast.t[wr][u][i];
-				if (fe->owner)
-					((struct tlb_ent *)fe->owner)->fastmask = 0;
+				struct tlb_ent *o = fe->owner;
+				if (o) {
+					o->hits += fe->hits;
+					o->fastmask = 0;
+				}
 				fe->tag = MMU_FAST_INVALID;
 				fe->owner = NULL;
-				fe->hits = &m->dummy_hits;
+				fe->hits = 0;
 			}
 	m->n_fast_large = 0;
 }
 
 void fast_drop_entry(struct mmu *m, struct tlb_ent *e)
 {
-	for (int k = 0; k < 4; k++) {
-		if (!(e->fastmask & (1u << k)))
-			continue;
+	for (unsigned mask = e->fastmask; mask; mask &= mask - 1) {
+		int k = __builtin_ctz(mask);
 		struct mmu_fast_entry *tab = m->fast.t[k >> 1][k & 1];
 		if (e->large) {
 			for (uint32_t i = 0; i < MMU_FAST_SIZE && m->n_fast_large; i++)
@@ -57,6 +67,25 @@ void fast_drop_entry(struct mmu *m, struct tlb_ent *e)
 		}
 	}
 	e->fastmask = 0;
+}
+
+uint64_t fast_pending_hits(const struct mmu *m, const struct tlb_ent *e)
+{
+	uint64_t n = 0;
+	for (unsigned mask = e->fastmask; mask; mask &= mask - 1) {
+		int k = __builtin_ctz(mask);
+		const struct mmu_fast_entry *tab = m->fast.t[k >> 1][k & 1];
+		if (e->large) {
+			for (uint32_t i = 0; i < MMU_FAST_SIZE; i++)
+				if (tab[i].owner == e)
+					n += tab[i].hits;
+		} else {
+			const struct mmu_fast_entry *fe = &tab[e->tag & (MMU_FAST_SIZE - 1)];
+			if (fe->owner == e)
+				n += fe->hits;
+		}
+	}
+	return n;
 }
 
 void fast_drop_code_frame(struct mmu *m, uint32_t pfn)
@@ -82,25 +111,23 @@ void fast_install(struct mmu *m, int write, int user, uint32_t lin, uint32_t pad
 		if (repl_needs_mru(m) && t->s[set].mru != way)
 			return;
 	}
-	uint32_t lpage0 = lin & ~(PAGE_SIZE - 1);
-	struct mmu_fast_entry *cur = &m->fast.t[write][user != 0][(lin >> PAGE_SHIFT) & (MMU_FAST_SIZE - 1)];
-	if (cur->tag == lpage0 && cur->owner == e && e)
-		return;   /* already there */
-	uint32_t ppage = (paddr & bus_a20_mask(m->bus)) & ~(PAGE_SIZE - 1);
-	uint8_t *host = bus_ram_ptr(m->bus, ppage, PAGE_SIZE);
-	if (!host)
-		return;
-	if (write && bus_is_code(m->bus, ppage >> PAGE_SHIFT))
-		return;
 	uint32_t lpage = lin & ~(PAGE_SIZE - 1);
 	struct mmu_fast_entry *fe = &m->fast.t[write][user != 0][(lin >> PAGE_SHIFT) & (MMU_FAST_SIZE - 1)];
+	if (e && fe->tag == lpage && fe->owner == e)
+		return;   /* already there */
+	uint32_t ppage = (paddr & bus_hot(m->bus)->a20_mask) & ~(PAGE_SIZE - 1);
+	/* Plain RAM (and for writes, not code) in one flag test. */
+	uint8_t *host = bus_frame_ptr(m->bus, ppage >> PAGE_SHIFT,
+				      write ? BUS_FR_NOTRAM | BUS_FR_CODE : BUS_FR_NOTRAM);
+	if (!host)
+		return;
 	if (fe->tag != MMU_FAST_INVALID)
 		clear_entry(fe, m);
 	fe->tag = lpage;
 	fe->ppage = ppage;
 	fe->addend = (uintptr_t)host - (uintptr_t)lpage;
 	fe->owner = e;
-	fe->hits = e ? &e->hits : &m->dummy_hits;
+	fe->hits = 0;
 	if (e) {
 		e->fastmask |= (uint8_t)(1u << (write * 2 + (user != 0)));
 		if (e->large)

@@ -13,8 +13,11 @@
  * of the architectural TLB model and is dropped whenever the model evicts,
  * flushes or invalidates that entry, or when it stops being the one whose
  * hit changes no replacement state (see docs/mmu.md, "fast path"). A hit
- * also counts as a TLB hit (it bumps the architectural entry's hit count),
- * so statistics are the same with the fast path on or off.
+ * also counts as a TLB hit: it is counted in the fast entry itself (one
+ * increment on the line already loaded for the tag) and folded into the
+ * architectural entry's count when the fast entry goes away; the
+ * statistics and inspection functions add the counts still held here, so
+ * every figure is the same with the fast path on or off.
  *
  * Entries are only installed for plain RAM frames; for writes only through
  * a TLB entry whose D bit is set and only to frames not marked as code, so
@@ -35,7 +38,7 @@ struct mmu_fast_entry {
 	uint32_t tag;        /* linear page base, or MMU_FAST_INVALID */
 	uint32_t ppage;      /* physical page base (A20 applied) */
 	uintptr_t addend;    /* host address = linear address + addend */
-	uint64_t *hits;      /* hit counter of the architectural entry */
+	uint64_t hits;       /* hits not yet folded into the owner's count */
 	void *owner;         /* the architectural entry (NULL: paging off) */
 };
 
@@ -52,6 +55,35 @@ struct mmu_fast {
 static inline uint64_t mmu_generation_fast(const struct mmu *m)
 {
 	return ((const struct mmu_fast *)(const void *)m)->gen;
+}
+
+/* Host load/store of 1, 2 or 4 bytes (little-endian host). A switch
+ * rather than memcpy with a variable size, which compilers turn into a
+ * call or a byte loop when the size is not a constant. */
+static inline uint32_t mmu_host_load(const uint8_t *p, int size)
+{
+	if (size == 4) {
+		uint32_t v;
+		memcpy(&v, p, 4);
+		return v;
+	}
+	if (size == 2) {
+		uint16_t v;
+		memcpy(&v, p, 2);
+		return v;
+	}
+	return *p;
+}
+static inline void mmu_host_store(uint8_t *p, int size, uint32_t val)
+{
+	if (size == 4) {
+		memcpy(p, &val, 4);
+	} else if (size == 2) {
+		uint16_t v = (uint16_t)val;
+		memcpy(p, &v, 2);
+	} else {
+		*p = (uint8_t)val;
+	}
 }
 
 static inline struct mmu_fast_entry *mmu_fast_lookup(struct mmu *m, int write, int user,
@@ -72,10 +104,8 @@ static inline int mmu_read_fast(struct mmu *m, uint32_t lin, int size, int user,
 	struct mmu_fast_entry *e = mmu_fast_lookup(m, 0, user, lin, size);
 	if (e) {
 		const uint8_t *p = (const uint8_t *)((uintptr_t)lin + e->addend);
-		uint32_t v = 0;
-		memcpy(&v, p, (size_t)size);
-		++*e->hits;
-		*val = v;
+		e->hits++;
+		*val = mmu_host_load(p, size);
 		return 0;
 	}
 	return mmu_read(m, lin, size, user, val);
@@ -87,10 +117,8 @@ static inline int mmu_read_rmw_fast(struct mmu *m, uint32_t lin, int size, int u
 	struct mmu_fast_entry *e = mmu_fast_lookup(m, 1, user, lin, size);
 	if (e) {
 		const uint8_t *p = (const uint8_t *)((uintptr_t)lin + e->addend);
-		uint32_t v = 0;
-		memcpy(&v, p, (size_t)size);
-		++*e->hits;
-		*val = v;
+		e->hits++;
+		*val = mmu_host_load(p, size);
 		return 0;
 	}
 	return mmu_read_rmw(m, lin, size, user, val);
@@ -102,8 +130,8 @@ static inline int mmu_write_fast(struct mmu *m, uint32_t lin, int size, int user
 	struct mmu_fast_entry *e = mmu_fast_lookup(m, 1, user, lin, size);
 	if (e) {
 		uint8_t *p = (uint8_t *)((uintptr_t)lin + e->addend);
-		memcpy(p, &val, (size_t)size);
-		++*e->hits;
+		mmu_host_store(p, size, val);
+		e->hits++;
 		return 0;
 	}
 	return mmu_write(m, lin, size, user, val);

@@ -4,7 +4,9 @@
  * Lookup model (docs/mmu.md): every data access (and every call of
  * mmu_translate) looks the TLB of its side up; the CPU fetches code by
  * calling mmu_translate(MMU_FETCH) once per new code page and keeps that
- * translation until mmu_generation() changes.
+ * translation until mmu_generation() changes, which happens on flushes and
+ * when an entry that served a fetch is dropped (mmu_internal.h,
+ * ent_mark_fetch; docs/mmu.md "Code fetches and the generation").
  *
  * A TLB hit is checked against the cached U/W bits. A protection failure
  * faults from the cached entry (the hardware does not re-walk) and, as on
@@ -70,11 +72,16 @@ static int tlb_alloc(struct tlb *t, struct tlb_geom g, int large)
 	t->large = large;
 	t->nlarge = 0;
 	t->nvalid = 0;
+	t->full = (uint16_t)((1u << g.ways) - 1);
+	t->shift = large ? 22 : 12;
+	t->set_mask = g.sets ? (uint32_t)g.sets - 1 : 0;
 	if (!g.sets)
 		return 0;
+	repl_init_tlb(t);
 	t->e = calloc((size_t)g.sets * (size_t)g.ways, sizeof(*t->e));
 	t->s = calloc((size_t)g.sets, sizeof(*t->s));
-	return t->e && t->s ? 0 : -1;
+	t->busy = calloc(((size_t)g.sets + 63) / 64, sizeof(*t->busy));
+	return t->e && t->s && t->busy ? 0 : -1;
 }
 
 /* A missing or impossible geometry is replaced rather than refused, so a
@@ -109,6 +116,7 @@ struct mmu *mmu_create(struct bus *bus, const struct mmu_config *cfg)
 		mmu_destroy(m);
 		return NULL;
 	}
+	fast_flush_all(m);   /* make the calloc'ed fast tables empty */
 	mmu_reset(m);
 	return m;
 }
@@ -121,6 +129,7 @@ void mmu_destroy(struct mmu *m)
 	for (int id = 0; id < TLB_COUNT; id++) {
 		free(m->tlb[id].e);
 		free(m->tlb[id].s);
+		free(m->tlb[id].busy);
 	}
 	stale_free(m);
 	free(m);
@@ -130,18 +139,12 @@ void mmu_destroy(struct mmu *m)
  * counts as a FLUSH_RESET). */
 void mmu_reset(struct mmu *m)
 {
-	if (!m->fast.t[0][0][0].hits)
-		fast_flush_all(m);   /* first call: make the calloc'ed tables empty */
 	m->cr0 = m->cr3 = m->cr4 = 0;
+	tlb_clear_all(m);   /* keeps the entries' hits in the statistics */
 	for (int id = 0; id < TLB_COUNT; id++) {
 		struct tlb *t = &m->tlb[id];
-		for (int s = 0; s < t->sets; s++) {
-			for (int w = 0; w < t->ways; w++) {
-				tlb_drop(m, t, s, w);   /* keeps its hits in the statistics */
-				t->e[s * t->ways + w] = (struct tlb_ent){ 0 };
-			}
+		for (int s = 0; s < t->sets; s++)
 			repl_init_set(m, t, &t->s[s]);
-		}
 	}
 	m->fill_ptr386 = 0;
 	m->rng = m->cfg.random_seed ? m->cfg.random_seed : 0x2545F491u;
@@ -275,6 +278,8 @@ static int miss(struct mmu *m, uint32_t lin, enum mmu_access acc, int user, uint
 		}
 	}
 	tlb_fill_at(m, t, set, way, lin, &r);
+	if (acc == MMU_FETCH)
+		ent_mark_fetch(m, tlb_at(t, set, way));
 	if (mmu_wants(m, MMU_EV_FILL))
 		mmu_emit(m, MMU_EV_FILL, (int)(t - m->tlb), set, way, lin, r.paddr, 0, FLUSH_CAUSES);
 	*paddr = r.paddr;
@@ -328,10 +333,12 @@ static int xlate(struct mmu *m, uint32_t lin, enum mmu_access acc, int user, uin
 		return miss(m, lin, acc, user, paddr, t4, tl, &pref, src);
 	}
 	e->hits++;
-	repl_touch(m, t, set, way, 0);
+	repl_use(m, t, set, way, 0);
 	if (mmu_wants(m, MMU_EV_HIT))
 		mmu_emit(m, MMU_EV_HIT, (int)(t - m->tlb), set, way, lin, ent_paddr(e, lin), 0,
 			 FLUSH_CAUSES);
+	if (acc == MMU_FETCH)
+		ent_mark_fetch(m, e);
 	*paddr = ent_paddr(e, lin);
 	src->t = t;
 	src->set = set;
@@ -347,7 +354,7 @@ int mmu_translate(struct mmu *m, uint32_t lin, enum mmu_access acc, int user, ui
 	uint32_t pa = 0;
 	int rc = xlate(m, lin, acc, user, &pa, &src);
 	if (!rc)
-		*paddr = pa & bus_a20_mask(m->bus);
+		*paddr = pa & bus_hot(m->bus)->a20_mask;
 	return rc;
 }
 
@@ -358,7 +365,7 @@ static inline int fix_size(int size)
 
 /* Translate [lin, lin+len) (len <= 8) for acc: both pages, first page
  * first, before anything is accessed. pa[1] is the second page's address. */
-static int xlate_range(struct mmu *m, uint32_t lin, uint32_t len, enum mmu_access acc, int user,
+static inline __attribute__((always_inline)) int xlate_range(struct mmu *m, uint32_t lin, uint32_t len, enum mmu_access acc, int user,
 		       uint32_t pa[2], uint32_t *n1, struct xl_src *src)
 {
 	int rc = xlate(m, lin, acc, user, &pa[0], src);
@@ -389,7 +396,15 @@ static int do_read(struct mmu *m, uint32_t lin, int size, int user, enum mmu_acc
 	if (rc)
 		return rc;
 	if (n1 == (uint32_t)size) {
-		*val = bus_read(m->bus, pa[0], size);
+		/* One page: plain RAM is read in place (what bus_read does
+		 * for it; the A20 mask cannot split a page). */
+		uint32_t a = pa[0] & bus_hot(m->bus)->a20_mask;
+		const uint8_t *host = bus_frame_ptr(m->bus, a >> PAGE_SHIFT, BUS_FR_NOTRAM);
+		if (host) {
+			*val = mmu_host_load(host + (a & (PAGE_SIZE - 1)), size);
+		} else {
+			*val = bus_read(m->bus, pa[0], size);
+		}
 		if (src.t || !(m->cr0 & CR0_PG))
 			fast_install(m, acc == MMU_WRITE, user, lin, pa[0], src.t, src.set, src.way);
 		return 0;
@@ -422,7 +437,14 @@ int mmu_write(struct mmu *m, uint32_t lin, int size, int user, uint32_t val)
 	if (rc)
 		return rc;
 	if (n1 == (uint32_t)size) {
-		bus_write(m->bus, pa[0], size, val);
+		/* One page of plain RAM not holding code: written in place
+		 * (what bus_write does for it, with no smc hook to call). */
+		uint32_t a = pa[0] & bus_hot(m->bus)->a20_mask;
+		uint8_t *host = bus_frame_ptr(m->bus, a >> PAGE_SHIFT, BUS_FR_NOTRAM | BUS_FR_CODE);
+		if (host)
+			mmu_host_store(host + (a & (PAGE_SIZE - 1)), size, val);
+		else
+			bus_write(m->bus, pa[0], size, val);
 		if (src.t || !(m->cr0 & CR0_PG))
 			fast_install(m, 1, user, lin, pa[0], src.t, src.set, src.way);
 		return 0;
@@ -484,7 +506,7 @@ void mmu_tlb_entry(const struct mmu *m, enum tlb_id id, int set, int way,
 	out->w = e->w;
 	out->g = e->g;
 	out->large = e->large;
-	out->hits = e->hits;
+	out->hits = e->valid ? e->hits + fast_pending_hits(m, e) : e->hits;
 }
 
 uint32_t mmu_tlb_repl_state(const struct mmu *m, enum tlb_id id, int set)
@@ -502,8 +524,12 @@ void mmu_tlb_set_stats(const struct mmu *m, enum tlb_id id, int set, struct tlb_
 	const struct tlb *t = &m->tlb[id];
 	const struct tlb_set *s = &t->s[set];
 	out->hits = s->retired_hits;
-	for (int w = 0; w < t->ways; w++)
-		out->hits += t->e[set * t->ways + w].hits;
+	for (int w = 0; w < t->ways; w++) {
+		const struct tlb_ent *e = &t->e[set * t->ways + w];
+		out->hits += e->hits;
+		if (e->valid)
+			out->hits += fast_pending_hits(m, e);
+	}
 	out->misses = s->misses;
 	out->lookups = out->hits + out->misses;
 	out->fills = s->fills;

@@ -107,9 +107,15 @@ int mmu_read64(struct mmu *m, uint32_t lin, int user, uint64_t *val);
 int mmu_translate(struct mmu *m, uint32_t lin, enum mmu_access acc, int user,
 		  uint32_t *paddr);
 
-/* Flush generation: incremented whenever any TLB entry is evicted, flushed
- * or invalidated, or the paging mode changes. A caller that caches a
- * translation (the CPU's current code page) revalidates when it changes. */
+/* Flush generation, for holders of MMU_FETCH translations (the CPU's
+ * current code page and decoded blocks), who translate again when it
+ * changes. It changes on every flush (CR3 load, CR0 PG/WP/PE, CR4
+ * PSE/PGE/PAE, mmu_flush, A20, reset), on every TR6 write, and when a TLB
+ * entry that served an MMU_FETCH translation since the last change is
+ * dropped (evicted, invalidated by INVLPG or a #PF, refreshed for D).
+ * Evicting or invalidating entries used only for data leaves it alone, and
+ * translations obtained for data accesses are not covered. docs/mmu.md,
+ * "Code fetches and the generation". */
 uint64_t mmu_generation(const struct mmu *m);
 /* Ask the MMU to store 1 into *flag whenever mmu_generation() changes
  * (NULL: stop). The CPU points it at its run loop's attention word. */

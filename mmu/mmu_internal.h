@@ -56,7 +56,8 @@ struct tlb_ent {
 	uint32_t src_addr;   /* physical address of the PTE (or 4 MiB PDE) it came from */
 	uint8_t valid, large, d, u, w, g, pcd, pwt;
 	uint8_t fastmask;    /* fast tables that may hold this entry: bit (write*2+user) */
-	uint64_t hits;       /* hits since it was filled */
+	uint32_t fetch_mark; /* low 32 bits of the generation at its last MMU_FETCH use */
+	uint64_t hits;       /* hits since it was filled (fast entries hold more, fast.c) */
 };
 
 struct tlb_set {
@@ -65,6 +66,7 @@ struct tlb_set {
 	uint32_t plru;         /* tree bits, node n (heap order from 1) at bit n-1 */
 	uint8_t ptr;           /* round-robin pointer */
 	uint8_t mru;           /* most recently used way (fast path rule) */
+	uint16_t vmask;        /* valid ways, bit per way */
 	uint8_t age[TLB_MAX_WAYS]; /* LRU: recency rank, FIFO: fill rank; 0 = newest */
 };
 
@@ -73,8 +75,16 @@ struct tlb {
 	int large;             /* holds 4 MiB pages only */
 	int nlarge;            /* valid 4 MiB entries held in this 4 KiB TLB (tlb.c) */
 	int nvalid;            /* valid entries (flushes stop once none is left) */
+	uint16_t full;         /* vmask of a set with every way valid */
+	uint32_t shift;        /* set index = (lin >> shift) & set_mask */
+	uint32_t set_mask;
 	struct tlb_ent *e;     /* e[set * ways + way] */
 	struct tlb_set *s;
+	uint64_t *busy;        /* bit per set holding a valid entry (flush scan) */
+	/* plru: a use of way w sets tree bits to (bits & plru_and[w]) |
+	 * plru_or[w]; plru_vic[bits] is the victim for ways <= 8 (repl.c). */
+	uint16_t plru_and[TLB_MAX_WAYS], plru_or[TLB_MAX_WAYS];
+	uint8_t plru_vic[128];
 	uint64_t walks, ad_writes;
 	uint64_t flushes[FLUSH_CAUSES];
 };
@@ -142,25 +152,39 @@ int pg_walk(const struct mmu *m, uint32_t lin, enum mmu_access acc, int user, in
 /* ---- tlb.c */
 static inline int tlb_index(const struct tlb *t, uint32_t lin)
 {
-	return (int)((t->large ? lin >> 22 : lin >> 12) & (uint32_t)(t->sets - 1));
+	return (int)((lin >> t->shift) & t->set_mask);
 }
 static inline struct tlb_ent *tlb_at(struct tlb *t, int set, int way)
 {
 	return &t->e[set * t->ways + way];
 }
-/* The way of set that translates lin, or -1 (inline: every slow-path
- * lookup probes one or two sets). */
+/* The lowest valid way of set that translates lin, or -1 (inline: every
+ * slow-path lookup probes one or two sets). Only the valid ways are
+ * looked at, so a set emptied by a flush costs one test. */
 static inline int tlb_probe(struct tlb *t, int set, uint32_t lin)
 {
 	uint32_t tag4 = lin >> 12, tag4m = lin >> 22;
-	for (int w = 0; w < t->ways; w++) {
-		const struct tlb_ent *e = tlb_at(t, set, w);
-		if (e->valid && e->tag == (e->large ? tag4m : tag4))
+	const struct tlb_ent *e = &t->e[set * t->ways];
+	for (unsigned vm = t->s[set].vmask; vm; vm &= vm - 1) {
+		int w = __builtin_ctz(vm);
+		if (e[w].tag == (e[w].large ? tag4m : tag4))
 			return w;
 	}
 	return -1;
 }
+/* Drop (set, way) if valid; changes the generation if it served a fetch. */
 void tlb_drop(struct mmu *m, struct tlb *t, int set, int way);
+/* Empty every TLB (reset): hits retired, no flush counted, no generation
+ * change (the caller makes the one change). */
+void tlb_clear_all(struct mmu *m);
+/* Count (set, way), just made valid, in nvalid, the set's vmask and the
+ * busy bitmap. */
+static inline void tlb_set_valid(struct tlb *t, int set, int way)
+{
+	t->nvalid++;
+	t->s[set].vmask |= (uint16_t)(1u << way);
+	t->busy[set >> 6] |= 1ull << (set & 63);
+}
 void tlb_fill_at(struct mmu *m, struct tlb *t, int set, int way, uint32_t lin,
 		 const struct walk_res *r);
 void tlb_flush_all(struct mmu *m, enum tlb_flush_cause cause, int keep_global);
@@ -180,14 +204,34 @@ static inline int repl_needs_mru(const struct mmu *m)
 {
 	return m->cfg.policy == TLB_PLRU || m->cfg.policy == TLB_LRU;
 }
+void repl_init_tlb(struct tlb *t);   /* the plru tables, after the geometry is set */
 void repl_init_set(const struct mmu *m, struct tlb *t, struct tlb_set *s);
 void repl_touch(struct mmu *m, struct tlb *t, int set, int way, int fill);
+/* way became the set's most recently used: the previous one leaves the
+ * fast path (plru/lru). */
+void repl_mru_change(struct mmu *m, struct tlb *t, int set, int way);
+/* repl_touch with the default policy (plru) inline: a use is an AND and an
+ * OR of the tree bits, and the fast-path bookkeeping only runs when the
+ * most recently used way changes. */
+static inline void repl_use(struct mmu *m, struct tlb *t, int set, int way, int fill)
+{
+	if (m->cfg.policy == TLB_PLRU) {
+		struct tlb_set *s = &t->s[set];
+		s->plru = (s->plru & t->plru_and[way]) | t->plru_or[way];
+		if (s->mru != way)
+			repl_mru_change(m, t, set, way);
+		return;
+	}
+	repl_touch(m, t, set, way, fill);
+}
 int repl_victim(struct mmu *m, struct tlb *t, int set);
 uint32_t repl_state(const struct mmu *m, const struct tlb *t, int set);
 
 /* ---- fast.c */
 void fast_flush_all(struct mmu *m);
 void fast_drop_entry(struct mmu *m, struct tlb_ent *e);
+/* Hits of e counted in fast entries and not yet folded into e->hits. */
+uint64_t fast_pending_hits(const struct mmu *m, const struct tlb_ent *e);
 void fast_drop_code_frame(struct mmu *m, uint32_t pfn);
 void fast_install(struct mmu *m, int write, int user, uint32_t lin, uint32_t paddr,
 		  struct tlb *t, int set, int way);
@@ -205,6 +249,21 @@ static inline void mmu_gen_bump(struct mmu *m)
 	m->fast.gen++;
 	if (m->fast.gen_notify)
 		*m->fast.gen_notify = 1;
+}
+
+/* The code-fetch model (docs/mmu.md, "Code fetches and the generation"):
+ * an entry that served an MMU_FETCH translation is marked with the current
+ * generation; dropping an entry so marked changes the generation, since a
+ * translation the CPU holds may rest on it. Marks of older generations are
+ * dead: the CPU re-translated (or will) after that change. A stale mark
+ * that matches after 2^32 changes only costs one needless change. */
+static inline void ent_mark_fetch(struct mmu *m, struct tlb_ent *e)
+{
+	e->fetch_mark = (uint32_t)m->fast.gen;
+}
+static inline int ent_fetch_live(const struct mmu *m, const struct tlb_ent *e)
+{
+	return e->fetch_mark == (uint32_t)m->fast.gen;
 }
 
 #endif

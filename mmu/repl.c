@@ -20,6 +20,31 @@
  */
 #include "mmu_internal.h"
 
+static void plru_use(uint32_t *bits, int ways, int way);
+static int plru_victim(uint32_t bits, int ways);
+
+/* A use of a way changes the tree bits on its path and no others, so it
+ * is an AND with the path's bits cleared and an OR of their new values;
+ * the victim for up to 8 ways (7 bits) is a table lookup. Both come from
+ * the tree walks below, once per TLB. */
+void repl_init_tlb(struct tlb *t)
+{
+	uint32_t nodes = (1u << (t->ways - 1)) - 1;
+	for (int w = 0; w < t->ways && w < TLB_MAX_WAYS; w++) {
+		uint32_t ones = 0, zeros = nodes;
+		plru_use(&ones, t->ways, w);    /* path bits set to 1 */
+		plru_use(&zeros, t->ways, w);   /* path bits set to 0 */
+		/* on the path: the bits the first walk set and those the
+		 * second cleared */
+		uint32_t path = ones | (nodes & ~zeros);
+		t->plru_and[w] = (uint16_t)~path;
+		t->plru_or[w] = (uint16_t)ones;
+	}
+	if (t->ways <= 8)
+		for (uint32_t bits = 0; bits < (1u << (t->ways - 1)) && bits < 128; bits++)
+			t->plru_vic[bits] = (uint8_t)plru_victim(bits, t->ways);
+}
+
 void repl_init_set(const struct mmu *m, struct tlb *t, struct tlb_set *s)
 {
 	(void)m;
@@ -81,7 +106,7 @@ void repl_touch(struct mmu *m, struct tlb *t, int set, int way, int fill)
 	struct tlb_set *s = &t->s[set];
 	switch (m->cfg.policy) {
 	case TLB_PLRU:
-		plru_use(&s->plru, t->ways, way);
+		s->plru = (s->plru & t->plru_and[way]) | t->plru_or[way];
 		break;
 	case TLB_LRU:
 		rank_front(s, t->ways, way);
@@ -101,12 +126,17 @@ void repl_touch(struct mmu *m, struct tlb *t, int set, int way, int fill)
 	case TLB_RANDOM:
 		break;
 	}
-	if (repl_needs_mru(m) && s->mru != way) {
-		struct tlb_ent *old = tlb_at(t, set, s->mru);
-		if (old->fastmask)
-			fast_drop_entry(m, old);
-		s->mru = (uint8_t)way;
-	}
+	if (repl_needs_mru(m) && s->mru != way)
+		repl_mru_change(m, t, set, way);
+}
+
+void repl_mru_change(struct mmu *m, struct tlb *t, int set, int way)
+{
+	struct tlb_set *s = &t->s[set];
+	struct tlb_ent *old = tlb_at(t, set, s->mru);
+	if (old->fastmask)
+		fast_drop_entry(m, old);
+	s->mru = (uint8_t)way;
 }
 
 static uint32_t xorshift32(uint32_t *x)
@@ -123,12 +153,11 @@ int repl_victim(struct mmu *m, struct tlb *t, int set)
 	struct tlb_set *s = &t->s[set];
 	if (m->cfg.policy == TLB_RR)
 		return s->ptr;
-	for (int w = 0; w < t->ways; w++)
-		if (!tlb_at(t, set, w)->valid)
-			return w;
+	if (s->vmask != t->full)
+		return __builtin_ctz(~(unsigned)s->vmask);   /* the lowest invalid way */
 	switch (m->cfg.policy) {
 	case TLB_PLRU:
-		return plru_victim(s->plru, t->ways);
+		return t->ways <= 8 ? t->plru_vic[s->plru] : plru_victim(s->plru, t->ways);
 	case TLB_LRU:
 	case TLB_FIFO: {
 		int v = 0;

@@ -7,8 +7,10 @@
  * several sets; INVLPG and flushes find them all. A 4 MiB TLB is indexed by
  * the low bits of lin >> 22.
  *
- * Every drop of a valid entry (eviction, flush, invalidation) bumps the
- * generation and takes the entry out of the fast path.
+ * Every drop of a valid entry (eviction, flush, invalidation) takes the
+ * entry out of the fast path. The generation changes once per flush, and
+ * otherwise only when a dropped entry served a code fetch in the current
+ * generation (mmu_internal.h, ent_fetch_live).
  */
 #include "mmu_internal.h"
 
@@ -22,26 +24,45 @@ void mmu_emit(struct mmu *m, enum mmu_event_kind kind, int tlb, int set, int way
 	m->ev_fn(m->ev_opaque, &ev);
 }
 
-/* Remove an entry (no statistics beyond retiring its hit count). Inline
- * here so that the flush loops pay no call per entry. */
-static inline void drop_ent(struct mmu *m, struct tlb *t, int set, struct tlb_ent *e)
+/* Remove a valid entry (no statistics beyond retiring its hit count).
+ * Returns whether the generation must change for it; the caller decides
+ * when, so that one operation changes it at most once. Inline here so
+ * that the flush loops pay no call per entry. */
+static inline int drop_ent(struct mmu *m, struct tlb *t, int set, int way, struct tlb_ent *e)
 {
-	if (!e->valid)
-		return;
 	if (e->fastmask)
-		fast_drop_entry(m, e);
+		fast_drop_entry(m, e);   /* folds the fast entries' hits into e->hits */
 	if (e->large && !t->large)
 		t->nlarge--;
 	t->nvalid--;
+	t->s[set].vmask &= (uint16_t)~(1u << way);
+	if (!t->s[set].vmask)
+		t->busy[set >> 6] &= ~(1ull << (set & 63));
 	t->s[set].retired_hits += e->hits;
 	e->hits = 0;
 	e->valid = 0;
-	mmu_gen_bump(m);
+	return ent_fetch_live(m, e);
 }
 
 void tlb_drop(struct mmu *m, struct tlb *t, int set, int way)
 {
-	drop_ent(m, t, set, tlb_at(t, set, way));
+	struct tlb_ent *e = tlb_at(t, set, way);
+	if (e->valid && drop_ent(m, t, set, way, e))
+		mmu_gen_bump(m);
+}
+
+void tlb_clear_all(struct mmu *m)
+{
+	for (int id = 0; id < TLB_COUNT; id++) {
+		struct tlb *t = &m->tlb[id];
+		for (int s = 0; s < t->sets; s++)
+			for (int w = 0; w < t->ways; w++) {
+				struct tlb_ent *e = tlb_at(t, s, w);
+				if (e->valid)
+					drop_ent(m, t, s, w, e);
+				*e = (struct tlb_ent){ 0 };
+			}
+	}
 }
 
 /* Put the walk's translation of lin into (set, way), which the caller has
@@ -49,10 +70,11 @@ void tlb_drop(struct mmu *m, struct tlb *t, int set, int way)
 void tlb_fill_at(struct mmu *m, struct tlb *t, int set, int way, uint32_t lin,
 		 const struct walk_res *r)
 {
-	tlb_drop(m, t, set, way);
 	struct tlb_ent *e = tlb_at(t, set, way);
+	if (e->valid && drop_ent(m, t, set, way, e))
+		mmu_gen_bump(m);
 	e->valid = 1;
-	t->nvalid++;
+	tlb_set_valid(t, set, way);
 	e->large = (uint8_t)r->large;
 	e->tag = r->large ? lin >> 22 : lin >> 12;
 	e->pfn = r->large ? (r->paddr & 0xFFC00000u) >> 12 : r->paddr >> 12;
@@ -64,15 +86,18 @@ void tlb_fill_at(struct mmu *m, struct tlb *t, int set, int way, uint32_t lin,
 	e->pcd = (uint8_t)r->pcd;
 	e->pwt = (uint8_t)r->pwt;
 	e->fastmask = 0;
+	e->fetch_mark = (uint32_t)m->fast.gen - 1;   /* not (yet) used by a fetch */
 	e->hits = 0;
 	if (e->large && !t->large)
 		t->nlarge++;
 	t->s[set].fills++;
-	repl_touch(m, t, set, way, 1);
+	repl_use(m, t, set, way, 1);
 }
 
 /* Drop every entry (keep_global: except global ones) of every TLB and count
- * one flush of `cause` in each TLB that exists. */
+ * one flush of `cause` in each TLB that exists. A flush is a change of the
+ * paging regime (CR3, CR0, CR4, A20, reset...): the generation changes once,
+ * whatever was dropped. */
 void tlb_flush_all(struct mmu *m, enum tlb_flush_cause cause, int keep_global)
 {
 	for (int id = 0; id < TLB_COUNT; id++) {
@@ -80,17 +105,18 @@ void tlb_flush_all(struct mmu *m, enum tlb_flush_cause cause, int keep_global)
 		if (!t->sets)
 			continue;
 		t->flushes[cause]++;
-		/* Global entries stay behind, so count those seen: the scan
-		 * ends when every valid entry has been met. */
-		int left = t->nvalid;
-		for (int s = 0; s < t->sets && left; s++)
-			for (int w = 0; w < t->ways; w++) {
-				struct tlb_ent *e = tlb_at(t, s, w);
-				if (!e->valid)
-					continue;
-				left--;
-				if (!(keep_global && e->g))
-					drop_ent(m, t, s, e);
+		/* Only the sets that hold entries, and in them only the
+		 * valid ways, are visited (busy bitmap, vmask). */
+		int nwords = (t->sets + 63) / 64;
+		for (int i = 0; i < nwords; i++)
+			for (uint64_t bm = t->busy[i]; bm; bm &= bm - 1) {
+				int s = i * 64 + __builtin_ctzll(bm);
+				for (unsigned vm = t->s[s].vmask; vm; vm &= vm - 1) {
+					int w = __builtin_ctz(vm);
+					struct tlb_ent *e = tlb_at(t, s, w);
+					if (!(keep_global && e->g))
+						drop_ent(m, t, s, w, e);
+				}
 			}
 		if (mmu_wants(m, MMU_EV_FLUSH))
 			mmu_emit(m, MMU_EV_FLUSH, id, -1, -1, 0, 0, 0, cause);
@@ -99,9 +125,12 @@ void tlb_flush_all(struct mmu *m, enum tlb_flush_cause cause, int keep_global)
 }
 
 /* Everything that translates lin: its 4 KiB entry, and every large entry
- * for the 4 MiB page holding it, global or not. */
+ * for the 4 MiB page holding it, global or not. The generation changes
+ * when one of them served a code fetch (INVLPG of a data page leaves the
+ * CPU's code translation alone). */
 void tlb_invalidate_lin(struct mmu *m, uint32_t lin, int counted)
 {
+	int bump = 0;
 	for (int id = 0; id < TLB_COUNT; id++) {
 		struct tlb *t = &m->tlb[id];
 		if (!t->sets)
@@ -111,24 +140,22 @@ void tlb_invalidate_lin(struct mmu *m, uint32_t lin, int counted)
 			if (mmu_wants(m, MMU_EV_FLUSH))
 				mmu_emit(m, MMU_EV_FLUSH, id, -1, -1, lin, 0, 0, FLUSH_INVLPG);
 		}
-		if (t->large) {
-			int s = tlb_index(t, lin);
-			for (int w = 0; w < t->ways; w++) {
-				struct tlb_ent *e = tlb_at(t, s, w);
-				if (e->valid && e->tag == lin >> 22)
-					tlb_drop(m, t, s, w);
-			}
+		if (!t->nvalid)
 			continue;
-		}
-		/* Without large entries, only lin's own set can hold it. */
-		int s0 = t->nlarge ? 0 : tlb_index(t, lin);
-		int s1 = t->nlarge ? t->sets : s0 + 1;
+		/* A 4 MiB TLB holds lin's 4 MiB page only in its own set, a
+		 * 4 KiB TLB without large entries lin's page only in its own
+		 * set; large entries in a 4 KiB TLB may sit in any set. */
+		int one = t->large || !t->nlarge;
+		int s0 = one ? tlb_index(t, lin) : 0;
+		int s1 = one ? s0 + 1 : t->sets;
 		for (int s = s0; s < s1; s++)
-			for (int w = 0; w < t->ways; w++) {
+			for (unsigned vm = t->s[s].vmask; vm; vm &= vm - 1) {
+				int w = __builtin_ctz(vm);
 				struct tlb_ent *e = tlb_at(t, s, w);
-				if (e->valid && e->tag == (e->large ? lin >> 22 : lin >> 12))
-					drop_ent(m, t, s, e);
+				if (e->tag == (e->large ? lin >> 22 : lin >> 12))
+					bump |= drop_ent(m, t, s, w, e);
 			}
 	}
-	mmu_gen_bump(m);
+	if (bump)
+		mmu_gen_bump(m);
 }

@@ -81,7 +81,8 @@ static void tr_store(struct mmu *m, struct tlb *t, uint32_t tr6)
 	tlb_drop(m, t, set, way);
 	struct tlb_ent *e = tlb_at(t, set, way);
 	e->valid = (tr6 & TR6_V) != 0;
-	t->nvalid += e->valid;
+	if (e->valid)
+		tlb_set_valid(t, set, way);
 	e->large = 0;
 	e->tag = lin >> 12;
 	e->pfn = m->tr7 >> 12;
@@ -93,11 +94,14 @@ static void tr_store(struct mmu *m, struct tlb *t, uint32_t tr6)
 	e->pcd = m->cfg.tr_model == 486 && (m->tr7 & TR7_PCD);
 	e->pwt = m->cfg.tr_model == 486 && (m->tr7 & TR7_PWT);
 	e->fastmask = 0;
+	e->fetch_mark = (uint32_t)m->fast.gen - 1;
 	e->hits = 0;
 	/* Recency and fill order see the new entry; the rr and 386 pointers
 	 * only move on the TLB's own fills (REP chose this way). */
 	if (e->valid && m->cfg.policy != TLB_PTR386 && m->cfg.policy != TLB_RR)
 		repl_touch(m, t, set, way, 1);
+	/* A written entry may now answer for the page of the CPU's code
+	 * translation (ahead of the entry that did): always a change. */
 	mmu_gen_bump(m);
 }
 

@@ -13,25 +13,46 @@
  * A/D updates are written back only when a bit actually changes, so a
  * walk over entries that already have them does not write memory.
  */
+#include <string.h>
+
 #include "mmu_internal.h"
 
-static uint32_t rd32(const struct mmu *m, uint32_t pa, int commit)
+/* Paging entries are 4-byte aligned, so one never straddles a frame, even
+ * with A20 masking. When the frame is plain RAM the entry is read straight
+ * from host memory (what bus_read would do, without the call and its
+ * checks); anything else (MMIO, ROM, unbacked) goes through the bus. */
+static inline __attribute__((always_inline)) uint32_t rd32(const struct mmu *m, uint32_t pa, int commit)
 {
-	if (commit)
+	if (commit) {
+		uint32_t a = pa & bus_hot(m->bus)->a20_mask;
+		const uint8_t *host = bus_frame_ptr(m->bus, a >> PAGE_SHIFT, BUS_FR_NOTRAM);
+		if (__builtin_expect(host != NULL, 1)) {
+			uint32_t v;
+			memcpy(&v, host + (a & (PAGE_SIZE - 1)), 4);
+			return v;
+		}
 		return bus_read(m->bus, pa, 4);
+	}
 	uint32_t v = 0xFFFFFFFFu;
 	bus_peek(m->bus, pa, &v, 4);
 	return v;
 }
 
-/* Set `bits` in the entry at pa (value *ent) if any is clear. */
-static void set_bits(const struct mmu *m, uint32_t pa, uint32_t *ent, uint32_t bits,
+/* Set `bits` in the entry at pa (value *ent) if any is clear. A frame of
+ * plain RAM not marked as code is written directly (no smc hook to call);
+ * any other goes through bus_write. */
+static inline __attribute__((always_inline)) void set_bits(const struct mmu *m, uint32_t pa, uint32_t *ent, uint32_t bits,
 		     struct walk_res *r)
 {
 	if ((*ent & bits) == bits)
 		return;
 	*ent |= bits;
-	bus_write(m->bus, pa, 4, *ent);
+	uint32_t a = pa & bus_hot(m->bus)->a20_mask;
+	uint8_t *host = bus_frame_ptr(m->bus, a >> PAGE_SHIFT, BUS_FR_NOTRAM | BUS_FR_CODE);
+	if (host)
+		memcpy(host + (a & (PAGE_SIZE - 1)), ent, 4);
+	else
+		bus_write(m->bus, pa, 4, *ent);
 	r->ad_writes++;
 }
 
