@@ -92,7 +92,7 @@ static void arena_reset(struct core *k)
 /* Forget every decoded instruction. A block the run loop is executing
  * stays readable until the next build, and the loop stops at the attention
  * word before that. */
-void dcache_flush(struct cpu *c)
+void blocks_flush(struct cpu *c)
 {
 	struct core *k = core_of(c);
 	arena_reset(k);
@@ -159,7 +159,7 @@ static void smc_hook(void *opaque, uint32_t paddr, uint32_t len)
 	}
 }
 
-int dcache_init(struct cpu *c)
+int blocks_init(struct cpu *c)
 {
 	struct core *k = core_of(c);
 	k->btab = malloc(BTAB_SIZE * sizeof *k->btab);
@@ -174,14 +174,14 @@ int dcache_init(struct cpu *c)
 		k->arena = NULL;
 		return -1;
 	}
-	dcache_flush(c);
+	blocks_flush(c);
 	k->block_flushes = 0;
 	bus_set_smc_hook(c->bus, smc_hook, c);
 	mmu_set_gen_notify(c->mmu, &k->attn);
 	return 0;
 }
 
-void dcache_free(struct cpu *c)
+void blocks_free(struct cpu *c)
 {
 	struct core *k = core_of(c);
 	bus_set_smc_hook(c->bus, NULL, NULL);

@@ -253,9 +253,9 @@ static inline int get_cf(struct cpu *c)
 uint32_t flags_szp(uint32_t res, int size);
 
 /* ---- block.c */
-int dcache_init(struct cpu *c);
-void dcache_free(struct cpu *c);
-void dcache_flush(struct cpu *c);
+int blocks_init(struct cpu *c);
+void blocks_free(struct cpu *c);
+void blocks_flush(struct cpu *c);
 const struct block *block_fetch_slow(struct cpu *c);
 static inline int code_mode(const struct cpu *c)
 {

@@ -32,7 +32,7 @@ struct cpu *cpu_create(enum cpu_model model, struct bus *bus, struct mmu *mmu)
 	c->model = model;
 	c->bus = bus;
 	c->mmu = mmu;
-	if (dcache_init(c)) {
+	if (blocks_init(c)) {
 		free(c->core);
 		free(c);
 		return NULL;
@@ -45,7 +45,7 @@ void cpu_destroy(struct cpu *c)
 {
 	if (!c)
 		return;
-	dcache_free(c);
+	blocks_free(c);
 	free(c->core);
 	free(c);
 }
@@ -99,7 +99,7 @@ void cpu_reset(struct cpu *c)
 	mmu_set_cr0(c->mmu, s->cr0);
 	mmu_set_cr3(c->mmu, 0);
 	mmu_set_cr4(c->mmu, 0);
-	dcache_flush(c);
+	blocks_flush(c);
 }
 
 uint64_t cpu_insn_count(const struct cpu *c) { return c->insns; }

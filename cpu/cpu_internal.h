@@ -6,7 +6,7 @@
  *    string ops, stack, near control flow, I/O instructions), lazy flags,
  *    segmented memory access with limit/rights checks, the run loop,
  *    exception raising (longjmp) and interrupt polling.
- *    Files: decode*.c, exec.c, alu.c, flags.c, string.c, mem.c, dcache.c, ...
+ *    Files: decode*.c, exec.c, alu.c, flags.c, string.c, mem.c, block.c, ...
  *  - "system": descriptor loads and their checks, far JMP/CALL/RET,
  *    INT/IRET and exception/interrupt delivery (double fault, triple
  *    fault), call gates, task switches, system instructions (LGDT ... LTR,
@@ -72,7 +72,7 @@ struct cpu {
 	void *intr_ack_opaque;
 	struct cpu_hooks hooks;
 
-	/* ---- core block (decoder, lazy flags, dcache) ---- */
+	/* ---- core block (decoder, lazy flags, decoded blocks) ---- */
 	void *core;               /* owned by the core half */
 
 	/* ---- system block (delivery state, models) ---- */

@@ -109,7 +109,7 @@ void cpu_set_eflags(struct cpu *c, uint32_t val, uint32_t mask)
 	mask &= eflags_mask(c);
 	c->s.eflags = (f & ~mask) | (val & mask) | 2;
 	if ((f ^ c->s.eflags) & FL_VM)
-		core_of(c)->fetch_mode = code_mode(c);   /* fetch_insn's shortcut compares it */
+		core_of(c)->fetch_mode = code_mode(c);   /* block_fetch's shortcut compares it */
 	if (c->s.eflags & FL_TF)
 		core_attn(c);   /* the run loop reads TF only while attn is set */
 }

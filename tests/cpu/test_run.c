@@ -1,7 +1,7 @@
 /* test_run.c - the run loop: power-on state, instruction budget, HLT,
  * external interrupts and IF, the STI and MOV SS shadows, NMI, single-step
  * traps, fault EIPs, shutdown, and self-modifying code through the
- * decoded-instruction cache. */
+ * decoded blocks; the user-entry hook. */
 #include <criterion/criterion.h>
 #include "harness.h"
 
@@ -239,8 +239,8 @@ Test(run, single_instruction_steps)
 /* The same bytes decoded as 32-bit code, then as 16-bit code (CS.D = 0):
  *   32: mov eax, 1234h ; hlt
  *   16: mov ax, 1234h ; add [bx+si], al ; hlt
- * The decoded-instruction cache is keyed by code size too. */
-Test(run, dcache_keyed_by_code_size)
+ * Decoded blocks are keyed by code size too. */
+Test(run, blocks_keyed_by_code_size)
 {
 	static const uint8_t code[] = { 0xB8, 0x34, 0x12, 0x00, 0x00, 0xF4 };
 	tm_code(&t, code, sizeof code);
