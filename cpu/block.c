@@ -110,31 +110,30 @@ static void cp_invalidate(struct code_page *cp)
 	memset(cp->cover, 0, sizeof cp->cover);
 }
 
+/* The bits of cover word w that lie in the byte range [lo, hi). */
+static uint64_t cover_mask(uint32_t w, uint32_t lo, uint32_t hi)
+{
+	uint64_t m = ~0ull;
+	if (w == lo / 64)
+		m &= ~0ull << (lo % 64);
+	if (w == (hi - 1) / 64 && hi % 64)
+		m &= ~0ull >> (64 - hi % 64);
+	return m;
+}
+
 /* Does [lo, hi) of the page hold a decoded byte? */
 static int cover_hit(const struct code_page *cp, uint32_t lo, uint32_t hi)
 {
-	for (uint32_t w = lo / 64; w <= (hi - 1) / 64; w++) {
-		uint64_t m = ~0ull;
-		if (w == lo / 64)
-			m &= ~0ull << (lo % 64);
-		if (w == (hi - 1) / 64 && hi % 64)
-			m &= ~0ull >> (64 - hi % 64);
-		if (cp->cover[w] & m)
+	for (uint32_t w = lo / 64; w <= (hi - 1) / 64; w++)
+		if (cp->cover[w] & cover_mask(w, lo, hi))
 			return 1;
-	}
 	return 0;
 }
 
 static void cover_set(struct code_page *cp, uint32_t lo, uint32_t hi)
 {
-	for (uint32_t w = lo / 64; w <= (hi - 1) / 64; w++) {
-		uint64_t m = ~0ull;
-		if (w == lo / 64)
-			m &= ~0ull << (lo % 64);
-		if (w == (hi - 1) / 64 && hi % 64)
-			m &= ~0ull >> (64 - hi % 64);
-		cp->cover[w] |= m;
-	}
+	for (uint32_t w = lo / 64; w <= (hi - 1) / 64; w++)
+		cp->cover[w] |= cover_mask(w, lo, hi);
 }
 
 static void smc_hook(void *opaque, uint32_t paddr, uint32_t len)
@@ -159,6 +158,16 @@ static void smc_hook(void *opaque, uint32_t paddr, uint32_t len)
 	}
 }
 
+static void release(struct core *k)
+{
+	free(k->btab);
+	free(k->code_pages);
+	free(k->arena);
+	k->btab = NULL;
+	k->code_pages = NULL;
+	k->arena = NULL;
+}
+
 int blocks_init(struct cpu *c)
 {
 	struct core *k = core_of(c);
@@ -166,12 +175,7 @@ int blocks_init(struct cpu *c)
 	k->code_pages = calloc(CODE_PAGE_BUCKETS, sizeof *k->code_pages);
 	k->arena = malloc(ARENA_SIZE);   /* touched as it fills */
 	if (!k->btab || !k->code_pages || !k->arena) {
-		free(k->btab);
-		free(k->code_pages);
-		free(k->arena);
-		k->btab = NULL;
-		k->code_pages = NULL;
-		k->arena = NULL;
+		release(k);
 		return -1;
 	}
 	blocks_flush(c);
@@ -186,12 +190,7 @@ void blocks_free(struct cpu *c)
 	struct core *k = core_of(c);
 	bus_set_smc_hook(c->bus, NULL, NULL);
 	mmu_set_gen_notify(c->mmu, NULL);
-	free(k->btab);
-	free(k->code_pages);
-	free(k->arena);
-	k->btab = NULL;
-	k->code_pages = NULL;
-	k->arena = NULL;
+	release(k);
 }
 
 void cpu_code_changed(struct cpu *c)

@@ -68,4 +68,14 @@ enum cpu_stop tm_exec(struct tm *t, const uint8_t *b, size_t n);
 
 #define ARITH (FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_OF)
 
+/* Marsaglia's xorshift32: the tests' deterministic random numbers. */
+static inline uint32_t tm_xorshift(uint32_t *state)
+{
+	uint32_t x = *state;
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return *state = x;
+}
+
 #endif

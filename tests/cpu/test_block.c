@@ -129,13 +129,7 @@ Test(block, fault_before_cs_limit)
  * instructions (over the code too), and stray random bytes.
  */
 static uint32_t brng = 0xC0FFEE11u;
-static uint32_t bnext(void)
-{
-	brng ^= brng << 13;
-	brng ^= brng >> 17;
-	brng ^= brng << 5;
-	return brng;
-}
+static uint32_t bnext(void) { return tm_xorshift(&brng); }
 
 static size_t gen_program(uint8_t *p, size_t cap)
 {

@@ -7,13 +7,7 @@
 #include "harness.h"
 
 static uint32_t rng = 0x12345678;
-static uint32_t next(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 17;
-	rng ^= rng << 5;
-	return rng;
-}
+static uint32_t next(void) { return tm_xorshift(&rng); }
 
 static int ack(void *o) { (void)o; return 0x20 + (int)(next() & 7); }
 

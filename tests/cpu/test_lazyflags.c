@@ -11,13 +11,7 @@
 #include "core.h"
 
 static uint32_t rng = 0x9E3779B9u;
-static uint32_t next(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 17;
-	rng ^= rng << 5;
-	return rng;
-}
+static uint32_t next(void) { return tm_xorshift(&rng); }
 
 static int cond_of_eflags(uint32_t f, int cc)
 {
