@@ -6,6 +6,7 @@
  */
 #include <criterion/criterion.h>
 #include "harness.h"
+#include "core.h"
 
 static struct tm t;
 static void setup(void) { tm_init(&t, CPU_P6); tm_pm32(&t); }
@@ -220,3 +221,36 @@ static void compare_models(enum cpu_model model, int rounds)
 
 Test(block, same_as_single_steps_p6, .timeout = 300) { compare_models(CPU_P6, 1500); }
 Test(block, same_as_single_steps_386, .timeout = 300) { compare_models(CPU_386, 1500); }
+
+/* Many distinct blocks: the decoded-block arena (8 MiB) fills and starts
+ * over several times; every run still executes the right bytes. 64 KiB of
+ * INC EAX, entered at every byte, three instructions each (each entry
+ * decodes a block of 32). */
+Test(block, arena_starts_over, .timeout = 120)
+{
+	enum { BASE = 0x100000, LEN = 0x10000 };
+	static uint8_t code[LEN + 1];
+	memset(code, 0x40, LEN);
+	code[LEN] = 0xF4;
+	tm_poke(&t, BASE, code, sizeof code);
+	for (uint32_t x = 0; x < LEN - 64; x++) {
+		t.s.eip = BASE + x;
+		t.s.gpr[R_EAX] = x;
+		t.s.halted = 0;
+		tm_set(&t);
+		cr_assert_eq(tm_run(&t, 3), CPU_STOP_LIMIT, "entry %x", x);
+		cr_assert_eq(t.s.gpr[R_EAX], x + 3, "entry %x", x);
+		cr_assert_eq(t.s.eip, BASE + x + 3, "entry %x", x);
+	}
+	/* blocks_init() counts its own empty start as no flush; the arena
+	 * must have started over at least a few times. */
+	cr_expect_geq(core_of(t.cpu)->block_flushes, 8, "%llu", (unsigned long long)core_of(t.cpu)->block_flushes);
+	/* A store into the code after all that is still seen. */
+	static const uint8_t dec[] = { 0x48 };   /* dec eax */
+	tm_poke(&t, BASE + 1, dec, 1);
+	t.s.eip = BASE;
+	t.s.gpr[R_EAX] = 10;
+	tm_set(&t);
+	cr_assert_eq(tm_run(&t, 3), CPU_STOP_LIMIT);
+	cr_expect_eq(t.s.gpr[R_EAX], 11);        /* inc, dec, inc */
+}
