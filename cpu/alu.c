@@ -56,7 +56,22 @@ static inline void alu_mem(struct cpu *c, const struct insn *i, int op, uint32_t
 		return;
 	}
 	int kind;
-	uint32_t a = mem_read_rmw(c, i->seg, ea, size);
+	uint32_t lin = seg_lin(c, i->seg, ea, size, 1);
+	int user = c->cpl == 3;
+	struct mmu_fast_entry *e = mmu_fast_lookup(c->mmu, 1, user, lin, size);
+	if (__builtin_expect(e != NULL, 1)) {
+		/* One translation for the read and the write: the TLB would
+		 * be looked up (and hit) once for each, so two hits. Nothing
+		 * between the two accesses can drop the entry. */
+		uint8_t *p = (uint8_t *)((uintptr_t)lin + e->addend);
+		e->hits += 2;
+		uint32_t a = load_host(p, size);
+		uint32_t r = alu_calc(c, op, a, b, size, &kind);
+		store_host(p, size, r);
+		alu_record(c, kind, size, a, b, r);
+		return;
+	}
+	uint32_t a = mem_read_rmw_miss(c, lin, size, user);
 	uint32_t r = alu_calc(c, op, a, b, size, &kind);
 	mem_write(c, i->seg, ea, size, r);
 	alu_record(c, kind, size, a, b, r);

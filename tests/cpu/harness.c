@@ -3,13 +3,16 @@
 #include <criterion/criterion.h>
 #include "harness.h"
 
-void tm_init(struct tm *t, enum cpu_model m)
+void tm_init(struct tm *t, enum cpu_model m) { tm_init_fast(t, m, 1); }
+
+void tm_init_fast(struct tm *t, enum cpu_model m, int fast_path)
 {
 	struct mmu_config cfg;
 	memset(t, 0, sizeof *t);
 	t->bus = bus_create(16u << 20);
 	cr_assert(t->bus);
 	cpu_model_mmu_config(m, &cfg);
+	cfg.fast_path = fast_path;
 	t->mmu = mmu_create(t->bus, &cfg);
 	cr_assert(t->mmu);
 	t->cpu = cpu_create(m, t->bus, t->mmu);

@@ -43,6 +43,9 @@ struct tm {
 };
 
 void tm_init(struct tm *t, enum cpu_model m);
+/* As tm_init() with the MMU's host fast path on or off (the statistics
+ * must not tell the difference). */
+void tm_init_fast(struct tm *t, enum cpu_model m, int fast_path);
 void tm_fini(struct tm *t);
 /* Real mode, all segments 0, IP = CODE_ADDR, SP = STACK_TOP. */
 void tm_real(struct tm *t);
