@@ -227,7 +227,6 @@ static void fetch_translate(struct cpu *c, uint32_t lin)
 	k->fetch_phys = pa & ~(PAGE_SIZE - 1);
 	k->fetch_gen = mmu_generation_fast(c->mmu);
 	k->fetch_cpl = c->cpl;
-	k->fetch_valid = 1;
 }
 
 static void read_code(struct cpu *c, uint32_t pa, uint8_t *dst, int n)
@@ -418,7 +417,6 @@ static const struct block *build(struct cpu *c, uint32_t pa, int mode)
 		if (stop)
 			break;
 	}
-	k->blocks_built++;
 	b->pa = pa;
 	b->mode = (uint8_t)mode;
 	b->n = (uint8_t)n;
@@ -449,7 +447,7 @@ const struct block *block_fetch_slow(struct cpu *c)
 
 	if (eip > cs->limit)
 		cpu_raise(c, EX_GP, 1, 0);
-	if (!k->fetch_valid || (lin >> PAGE_SHIFT) != k->fetch_lin_page ||
+	if ((lin >> PAGE_SHIFT) != k->fetch_lin_page ||
 	    k->fetch_gen != mmu_generation_fast(c->mmu) || k->fetch_cpl != c->cpl)
 		fetch_translate(c, lin);
 	k->fetch_mode = code_mode(c);   /* for block_fetch's shortcut */

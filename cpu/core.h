@@ -102,14 +102,13 @@ struct core {
 	uint32_t lf_a, lf_b, lf_res;
 
 	/* code fetch: the current code page translation */
-	int fetch_valid;
-	uint32_t fetch_lin_page;   /* linear address >> 12 */
+	uint32_t fetch_lin_page;   /* linear address >> 12, FETCH_NO_PAGE: none */
 	uint32_t fetch_phys;       /* physical page base */
 	uint64_t fetch_gen;        /* mmu_generation() when translated */
 	int fetch_cpl;
 	int fetch_mode;            /* code_mode() as of the last block_fetch_slow();
-				      a change of CS.D or CR0.PE clears fetch_valid
-				      (cpu_code_changed), cpu_set_eflags refreshes
+				      a change of CS.D or CR0.PE drops the
+				      translation (cpu_code_changed), cpu_set_eflags refreshes
 				      it when EFLAGS.VM changes */
 
 	/* the exception being raised */
@@ -143,7 +142,7 @@ struct core {
 	void (*user_entry_fn)(void *opaque, uint64_t insns);
 	void *user_entry_opaque;
 	int user_entered;              /* CPL 3 seen since power-on */
-	uint64_t blocks_built, block_flushes;
+	uint64_t block_flushes;        /* times the arena started over */
 };
 
 static inline struct core *core_of(const struct cpu *c) { return (struct core *)c->core; }
@@ -160,7 +159,6 @@ static inline void core_attn(struct cpu *c) { core_of(c)->attn = 1; }
 #define FETCH_NO_PAGE 0xFFFFFFFFu
 static inline void fetch_invalidate(struct core *k)
 {
-	k->fetch_valid = 0;
 	k->fetch_lin_page = FETCH_NO_PAGE;
 }
 
