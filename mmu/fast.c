@@ -20,19 +20,6 @@
  */
 #include "mmu_internal.h"
 
-static void clear_entry(struct mmu_fast_entry *fe, struct mmu *m)
-{
-	struct tlb_ent *o = fe->owner;
-	if (o) {
-		o->hits += fe->hits;
-		if (o->large)
-			m->n_fast_large--;
-	}
-	fe->tag = MMU_FAST_INVALID;
-	fe->owner = NULL;
-	fe->hits = 0;
-}
-
 void fast_flush_all(struct mmu *m)
 {
 	for (int wr = 0; wr < 2; wr++)
@@ -59,11 +46,11 @@ void fast_drop_entry(struct mmu *m, struct tlb_ent *e)
 		if (e->large) {
 			for (uint32_t i = 0; i < MMU_FAST_SIZE && m->n_fast_large; i++)
 				if (tab[i].owner == e)
-					clear_entry(&tab[i], m);
+					fast_clear_entry(&tab[i], m);
 		} else {
 			struct mmu_fast_entry *fe = &tab[e->tag & (MMU_FAST_SIZE - 1)];
 			if (fe->owner == e)
-				clear_entry(fe, m);
+				fast_clear_entry(fe, m);
 		}
 	}
 	e->fastmask = 0;
@@ -94,7 +81,7 @@ void fast_drop_code_frame(struct mmu *m, uint32_t pfn)
 		for (uint32_t i = 0; i < MMU_FAST_SIZE; i++) {
 			struct mmu_fast_entry *fe = &m->fast.t[1][u][i];
 			if (fe->tag != MMU_FAST_INVALID && fe->ppage >> PAGE_SHIFT == pfn)
-				clear_entry(fe, m);
+				fast_clear_entry(fe, m);
 		}
 }
 
@@ -122,7 +109,7 @@ void fast_install(struct mmu *m, int write, int user, uint32_t lin, uint32_t pad
 	if (!host)
 		return;
 	if (fe->tag != MMU_FAST_INVALID)
-		clear_entry(fe, m);
+		fast_clear_entry(fe, m);
 	fe->tag = lpage;
 	fe->ppage = ppage;
 	fe->addend = (uintptr_t)host - (uintptr_t)lpage;

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "mmu_internal.h"
+#include "refill.h"
 
 _Static_assert(offsetof(struct mmu, fast) == 0, "fastpath.h needs the fast tables first");
 
@@ -215,12 +216,6 @@ const struct mmu_fault *mmu_fault(const struct mmu *m)
 	return &m->fault;
 }
 
-/* Where a translation came from, for the fast path. */
-struct xl_src {
-	struct tlb *t;
-	int set, way;
-};
-
 /* Record a #PF for the CPU and apply the SDM rule that a page fault
  * invalidates the TLB entries for its linear address. */
 static int raise_pf(struct mmu *m, uint32_t lin, uint32_t ec)
@@ -289,11 +284,16 @@ static int miss(struct mmu *m, uint32_t lin, enum mmu_access acc, int user, uint
 	return 0;
 }
 
-/* Translate lin for acc at privilege user with full TLB behaviour. */
-static int xlate(struct mmu *m, uint32_t lin, enum mmu_access acc, int user, uint32_t *paddr,
-		 struct xl_src *src)
+/* Translate lin for acc at privilege user with full TLB behaviour. inst:
+ * the access is within one page and may install a fast entry in table
+ * inst (0 read, 1 write), or -1; only the fused refill uses it (it sets
+ * src->host when it has done the install). */
+static inline __attribute__((always_inline)) int
+xlate_inline(struct mmu *m, uint32_t lin, enum mmu_access acc, int user, int inst,
+	     uint32_t *paddr, struct xl_src *src)
 {
 	src->t = NULL;
+	src->host = NULL;
 	if (!(m->cr0 & CR0_PG)) {
 		*paddr = lin;
 		return 0;
@@ -303,15 +303,24 @@ static int xlate(struct mmu *m, uint32_t lin, enum mmu_access acc, int user, uin
 	struct tlb *tl = &m->tlb[iside ? TLB_I4M : TLB_D4M];
 
 	struct tlb *t = t4;
-	int set = tlb_index(t4, lin);
+	int set4 = tlb_index(t4, lin);
+	int set = set4;
 	int way = tlb_probe(t4, set, lin);
-	if (way < 0 && tl->sets) {
+	if (way < 0 && tl->nvalid) {   /* (an empty TLB cannot hit) */
 		t = tl;
 		set = tlb_index(tl, lin);
 		way = tlb_probe(tl, set, lin);
 	}
-	if (way < 0)
+	if (way < 0) {
+		/* Listeners of the miss path's events get the general path,
+		 * which emits them; the fused one emits nothing. */
+		if (!(m->ev_mask & REFILL_GENERAL_EVENTS)) {
+			int rc = tlb_refill(m, lin, acc, user, inst, t4, set4, tl, paddr, src);
+			if (rc != REFILL_DECLINED)
+				return rc;
+		}
 		return miss(m, lin, acc, user, paddr, t4, tl, NULL, src);
+	}
 
 	struct tlb_ent *e = tlb_at(t, set, way);
 	if (m->stale_fn)
@@ -329,7 +338,7 @@ static int xlate(struct mmu *m, uint32_t lin, enum mmu_access acc, int user, uin
 		t->s[set].misses++;
 		if (mmu_wants(m, MMU_EV_MISS))
 			mmu_emit(m, MMU_EV_MISS, (int)(t - m->tlb), set, way, lin, 0, 0, FLUSH_CAUSES);
-		struct xl_src pref = { t, set, way };
+		struct xl_src pref = { t, set, way, NULL };
 		return miss(m, lin, acc, user, paddr, t4, tl, &pref, src);
 	}
 	e->hits++;
@@ -346,13 +355,21 @@ static int xlate(struct mmu *m, uint32_t lin, enum mmu_access acc, int user, uin
 	return 0;
 }
 
+/* xlate_inline out of line, for the paths that are not per-access hot
+ * (code translations, straddling accesses). */
+static int xlate(struct mmu *m, uint32_t lin, enum mmu_access acc, int user, int inst,
+		 uint32_t *paddr, struct xl_src *src)
+{
+	return xlate_inline(m, lin, acc, user, inst, paddr, src);
+}
+
 /* The address handed back is final: A20 applied, so that it names the same
  * frame the bus and the smc hook use. */
 int mmu_translate(struct mmu *m, uint32_t lin, enum mmu_access acc, int user, uint32_t *paddr)
 {
 	struct xl_src src;
 	uint32_t pa = 0;
-	int rc = xlate(m, lin, acc, user, &pa, &src);
+	int rc = xlate(m, lin, acc, user, -1, &pa, &src);
 	if (!rc)
 		*paddr = pa & bus_hot(m->bus)->a20_mask;
 	return rc;
@@ -368,7 +385,7 @@ static inline int fix_size(int size)
 static inline __attribute__((always_inline)) int xlate_range(struct mmu *m, uint32_t lin, uint32_t len, enum mmu_access acc, int user,
 		       uint32_t pa[2], uint32_t *n1, struct xl_src *src)
 {
-	int rc = xlate(m, lin, acc, user, &pa[0], src);
+	int rc = xlate(m, lin, acc, user, -1, &pa[0], src);
 	if (rc)
 		return rc;
 	uint32_t off = lin & (PAGE_SIZE - 1);
@@ -378,37 +395,55 @@ static inline __attribute__((always_inline)) int xlate_range(struct mmu *m, uint
 	}
 	*n1 = PAGE_SIZE - off;
 	struct xl_src src2;
-	rc = xlate(m, lin + *n1, acc, user, &pa[1], &src2);
+	rc = xlate(m, lin + *n1, acc, user, -1, &pa[1], &src2);
 	src->t = NULL;   /* straddling accesses do not go in the fast path */
 	return rc;
 }
 
+/* An access within one page: translate (inst: the fast table it may
+ * install in), then plain RAM in place (what bus_read/bus_write do for it;
+ * the A20 mask cannot split a page) and the fast entry, unless the fused
+ * refill has done both already (src.host). */
+static inline __attribute__((always_inline)) int read_page(struct mmu *m, uint32_t lin, int size,
+							    int user, enum mmu_access acc,
+							    uint32_t *val)
+{
+	uint32_t pa;
+	struct xl_src src;
+	int inst = acc == MMU_WRITE;
+	int rc = xlate_inline(m, lin, acc, user, inst, &pa, &src);
+	if (rc)
+		return rc;
+	if (src.host) {
+		*val = mmu_host_load(src.host + (lin & (PAGE_SIZE - 1)), size);
+		return 0;
+	}
+	uint32_t a = pa & bus_hot(m->bus)->a20_mask;
+	const uint8_t *host = bus_frame_ptr(m->bus, a >> PAGE_SHIFT, BUS_FR_NOTRAM);
+	if (host)
+		*val = mmu_host_load(host + (a & (PAGE_SIZE - 1)), size);
+	else
+		*val = bus_read(m->bus, pa, size);
+	if (src.t || !(m->cr0 & CR0_PG))
+		fast_install(m, inst, user, lin, pa, src.t, src.set, src.way);
+	return 0;
+}
+
 /* mmu_read / mmu_read_rmw: acc is MMU_READ or (for the read half of a
  * read-modify-write) MMU_WRITE. Only a successful access within one page
- * may install a fast-path entry. */
-static int do_read(struct mmu *m, uint32_t lin, int size, int user, enum mmu_access acc,
-		   uint32_t *val)
+ * may install a fast-path entry. Inline in both, so that each has its acc
+ * as a constant. */
+static inline __attribute__((always_inline)) int
+do_read(struct mmu *m, uint32_t lin, int size, int user, enum mmu_access acc, uint32_t *val)
 {
 	size = fix_size(size);
+	if ((lin & (PAGE_SIZE - 1)) <= PAGE_SIZE - (uint32_t)size)
+		return read_page(m, lin, size, user, acc, val);
 	uint32_t pa[2], n1;
 	struct xl_src src;
 	int rc = xlate_range(m, lin, (uint32_t)size, acc, user, pa, &n1, &src);
 	if (rc)
 		return rc;
-	if (n1 == (uint32_t)size) {
-		/* One page: plain RAM is read in place (what bus_read does
-		 * for it; the A20 mask cannot split a page). */
-		uint32_t a = pa[0] & bus_hot(m->bus)->a20_mask;
-		const uint8_t *host = bus_frame_ptr(m->bus, a >> PAGE_SHIFT, BUS_FR_NOTRAM);
-		if (host) {
-			*val = mmu_host_load(host + (a & (PAGE_SIZE - 1)), size);
-		} else {
-			*val = bus_read(m->bus, pa[0], size);
-		}
-		if (src.t || !(m->cr0 & CR0_PG))
-			fast_install(m, acc == MMU_WRITE, user, lin, pa[0], src.t, src.set, src.way);
-		return 0;
-	}
 	uint32_t v = 0;
 	for (uint32_t i = 0; i < (uint32_t)size; i++) {
 		uint32_t a = i < n1 ? pa[0] + i : pa[1] + (i - n1);
@@ -431,24 +466,33 @@ int mmu_read_rmw(struct mmu *m, uint32_t lin, int size, int user, uint32_t *val)
 int mmu_write(struct mmu *m, uint32_t lin, int size, int user, uint32_t val)
 {
 	size = fix_size(size);
+	if ((lin & (PAGE_SIZE - 1)) <= PAGE_SIZE - (uint32_t)size) {
+		/* One page of plain RAM not holding code: written in place
+		 * (what bus_write does for it, with no smc hook to call). */
+		uint32_t pa;
+		struct xl_src src;
+		int rc = xlate_inline(m, lin, MMU_WRITE, user, 1, &pa, &src);
+		if (rc)
+			return rc;
+		if (src.host) {
+			mmu_host_store(src.host + (lin & (PAGE_SIZE - 1)), size, val);
+			return 0;
+		}
+		uint32_t a = pa & bus_hot(m->bus)->a20_mask;
+		uint8_t *host = bus_frame_ptr(m->bus, a >> PAGE_SHIFT, BUS_FR_NOTRAM | BUS_FR_CODE);
+		if (host)
+			mmu_host_store(host + (a & (PAGE_SIZE - 1)), size, val);
+		else
+			bus_write(m->bus, pa, size, val);
+		if (src.t || !(m->cr0 & CR0_PG))
+			fast_install(m, 1, user, lin, pa, src.t, src.set, src.way);
+		return 0;
+	}
 	uint32_t pa[2], n1;
 	struct xl_src src;
 	int rc = xlate_range(m, lin, (uint32_t)size, MMU_WRITE, user, pa, &n1, &src);
 	if (rc)
 		return rc;
-	if (n1 == (uint32_t)size) {
-		/* One page of plain RAM not holding code: written in place
-		 * (what bus_write does for it, with no smc hook to call). */
-		uint32_t a = pa[0] & bus_hot(m->bus)->a20_mask;
-		uint8_t *host = bus_frame_ptr(m->bus, a >> PAGE_SHIFT, BUS_FR_NOTRAM | BUS_FR_CODE);
-		if (host)
-			mmu_host_store(host + (a & (PAGE_SIZE - 1)), size, val);
-		else
-			bus_write(m->bus, pa[0], size, val);
-		if (src.t || !(m->cr0 & CR0_PG))
-			fast_install(m, 1, user, lin, pa[0], src.t, src.set, src.way);
-		return 0;
-	}
 	for (uint32_t i = 0; i < (uint32_t)size; i++) {
 		uint32_t a = i < n1 ? pa[0] + i : pa[1] + (i - n1);
 		bus_write(m->bus, a, 1, (val >> (8 * i)) & 0xFF);

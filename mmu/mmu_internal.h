@@ -149,6 +149,16 @@ static inline int pg_allowed(const struct mmu *m, int u, int w, enum mmu_access 
 int pg_walk(const struct mmu *m, uint32_t lin, enum mmu_access acc, int user, int commit,
 	    struct walk_res *r);
 
+/* Where a translation came from (mmu.c's xlate and refill.h). host: set
+ * only by the fused refill, when the access it was told of (inst >= 0) is
+ * to plain RAM it may use in place: the host address of the page, whose
+ * fast entry the refill has already installed when allowed. */
+struct xl_src {
+	struct tlb *t;
+	int set, way;
+	uint8_t *host;
+};
+
 /* ---- tlb.c */
 static inline int tlb_index(const struct tlb *t, uint32_t lin)
 {
@@ -163,8 +173,27 @@ static inline struct tlb_ent *tlb_at(struct tlb *t, int set, int way)
  * looked at, so a set emptied by a flush costs one test. */
 static inline int tlb_probe(struct tlb *t, int set, uint32_t lin)
 {
-	uint32_t tag4 = lin >> 12, tag4m = lin >> 22;
 	const struct tlb_ent *e = &t->e[set * t->ways];
+	if (!t->nlarge) {
+		/* Every valid entry has the TLB's own page size (nlarge
+		 * counts the exceptions, large entries in a 4 KiB TLB). */
+		uint32_t tag = lin >> t->shift;
+		unsigned vm = t->s[set].vmask;
+		if (vm == t->full) {
+			/* all valid (the usual case once warm): no mask */
+			for (int w = 0; w < t->ways; w++)
+				if (e[w].tag == tag)
+					return w;
+			return -1;
+		}
+		for (; vm; vm &= vm - 1) {
+			int w = __builtin_ctz(vm);
+			if (e[w].tag == tag)
+				return w;
+		}
+		return -1;
+	}
+	uint32_t tag4 = lin >> 12, tag4m = lin >> 22;
 	for (unsigned vm = t->s[set].vmask; vm; vm &= vm - 1) {
 		int w = __builtin_ctz(vm);
 		if (e[w].tag == (e[w].large ? tag4m : tag4))
@@ -187,6 +216,31 @@ static inline void tlb_set_valid(struct tlb *t, int set, int way)
 }
 void tlb_fill_at(struct mmu *m, struct tlb *t, int set, int way, uint32_t lin,
 		 const struct walk_res *r);
+/* The fields of a fresh entry (e just made valid) from a successful walk:
+ * `ent` is the PTE (4 KiB) or PDE (4 MiB) as the walk left it in memory,
+ * u and w the effective bits of both levels, src_addr the address of ent.
+ * Shared by tlb_fill_at and the fused refill (refill.h). */
+static inline void tlb_ent_write(struct mmu *m, struct tlb *t, struct tlb_ent *e, int large,
+				 uint32_t lin, uint32_t paddr, uint32_t src_addr, uint32_t ent,
+				 int u, int w)
+{
+	e->valid = 1;
+	e->large = (uint8_t)large;
+	e->tag = large ? lin >> 22 : lin >> 12;
+	e->pfn = large ? (paddr & 0xFFC00000u) >> 12 : paddr >> 12;
+	e->src_addr = src_addr;
+	e->d = (ent & PTE_D) != 0;
+	e->u = (uint8_t)u;
+	e->w = (uint8_t)w;
+	e->g = (ent & PTE_G) && m->cfg.has_pge && (m->cr4 & CR4_PGE);
+	e->pcd = (ent & PTE_PCD) != 0;
+	e->pwt = (ent & PTE_PWT) != 0;
+	e->fastmask = 0;
+	e->fetch_mark = (uint32_t)m->fast.gen - 1;   /* not (yet) used by a fetch */
+	e->hits = 0;
+	if (large && !t->large)
+		t->nlarge++;
+}
 void tlb_flush_all(struct mmu *m, enum tlb_flush_cause cause, int keep_global);
 /* Drop whatever translates lin; count an INVLPG when counted. */
 void tlb_invalidate_lin(struct mmu *m, uint32_t lin, int counted);
@@ -224,12 +278,61 @@ static inline void repl_use(struct mmu *m, struct tlb *t, int set, int way, int 
 	}
 	repl_touch(m, t, set, way, fill);
 }
-int repl_victim(struct mmu *m, struct tlb *t, int set);
+/* The victim way for a fill of set: the policy's full rule
+ * (repl_victim_policy) only once every way is valid and the policy is not
+ * plru with at most 8 ways, whose victim is a table lookup. Inline: every
+ * refill asks. */
+int repl_victim_policy(struct mmu *m, struct tlb *t, int set);
+static inline int repl_victim(struct mmu *m, struct tlb *t, int set)
+{
+	const struct tlb_set *s = &t->s[set];
+	if (m->cfg.policy == TLB_RR)
+		return s->ptr;
+	if (s->vmask != t->full)
+		return __builtin_ctz(~(unsigned)s->vmask);   /* the lowest invalid way */
+	if (m->cfg.policy == TLB_PLRU && t->ways <= 8)
+		return t->plru_vic[s->plru];
+	return repl_victim_policy(m, t, set);
+}
 uint32_t repl_state(const struct mmu *m, const struct tlb *t, int set);
 
 /* ---- fast.c */
 void fast_flush_all(struct mmu *m);
+/* Empty one fast entry, folding its hits into its owner's count. */
+static inline void fast_clear_entry(struct mmu_fast_entry *fe, struct mmu *m)
+{
+	struct tlb_ent *o = fe->owner;
+	if (o) {
+		o->hits += fe->hits;
+		if (o->large)
+			m->n_fast_large--;
+	}
+	fe->tag = MMU_FAST_INVALID;
+	fe->owner = NULL;
+	fe->hits = 0;
+}
+/* Take e (valid) out of the fast tables, folding their hits into e->hits. */
 void fast_drop_entry(struct mmu *m, struct tlb_ent *e);
+/* fast_drop_entry for the common case inline: a 4 KiB entry sits in at
+ * most one slot of each table (the one its page indexes), so dropping it
+ * is one owner test per fastmask bit; a 4 MiB entry may sit anywhere
+ * (fast.c scans). */
+static inline void fast_drop_ent(struct mmu *m, struct tlb_ent *e)
+{
+	if (!e->fastmask)
+		return;
+	if (e->large) {
+		fast_drop_entry(m, e);
+		return;
+	}
+	for (unsigned mask = e->fastmask; mask; mask &= mask - 1) {
+		int k = __builtin_ctz(mask);
+		struct mmu_fast_entry *fe = &m->fast.t[k >> 1][k & 1][e->tag & (MMU_FAST_SIZE - 1)];
+		if (fe->owner == e)
+			fast_clear_entry(fe, m);
+	}
+	e->fastmask = 0;
+}
 /* Hits of e counted in fast entries and not yet folded into e->hits. */
 uint64_t fast_pending_hits(const struct mmu *m, const struct tlb_ent *e);
 void fast_drop_code_frame(struct mmu *m, uint32_t pfn);

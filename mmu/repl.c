@@ -133,9 +133,7 @@ void repl_touch(struct mmu *m, struct tlb *t, int set, int way, int fill)
 void repl_mru_change(struct mmu *m, struct tlb *t, int set, int way)
 {
 	struct tlb_set *s = &t->s[set];
-	struct tlb_ent *old = tlb_at(t, set, s->mru);
-	if (old->fastmask)
-		fast_drop_entry(m, old);
+	fast_drop_ent(m, tlb_at(t, set, s->mru));
 	s->mru = (uint8_t)way;
 }
 
@@ -148,13 +146,10 @@ static uint32_t xorshift32(uint32_t *x)
 	return *x = v;
 }
 
-int repl_victim(struct mmu *m, struct tlb *t, int set)
+/* A full set (repl_victim, mmu_internal.h, answers the other cases). */
+int repl_victim_policy(struct mmu *m, struct tlb *t, int set)
 {
 	struct tlb_set *s = &t->s[set];
-	if (m->cfg.policy == TLB_RR)
-		return s->ptr;
-	if (s->vmask != t->full)
-		return __builtin_ctz(~(unsigned)s->vmask);   /* the lowest invalid way */
 	switch (m->cfg.policy) {
 	case TLB_PLRU:
 		return t->ways <= 8 ? t->plru_vic[s->plru] : plru_victim(s->plru, t->ways);

@@ -30,8 +30,7 @@ void mmu_emit(struct mmu *m, enum mmu_event_kind kind, int tlb, int set, int way
  * that the flush loops pay no call per entry. */
 static inline int drop_ent(struct mmu *m, struct tlb *t, int set, int way, struct tlb_ent *e)
 {
-	if (e->fastmask)
-		fast_drop_entry(m, e);   /* folds the fast entries' hits into e->hits */
+	fast_drop_ent(m, e);   /* folds the fast entries' hits into e->hits */
 	if (e->large && !t->large)
 		t->nlarge--;
 	t->nvalid--;
@@ -73,23 +72,9 @@ void tlb_fill_at(struct mmu *m, struct tlb *t, int set, int way, uint32_t lin,
 	struct tlb_ent *e = tlb_at(t, set, way);
 	if (e->valid && drop_ent(m, t, set, way, e))
 		mmu_gen_bump(m);
-	e->valid = 1;
 	tlb_set_valid(t, set, way);
-	e->large = (uint8_t)r->large;
-	e->tag = r->large ? lin >> 22 : lin >> 12;
-	e->pfn = r->large ? (r->paddr & 0xFFC00000u) >> 12 : r->paddr >> 12;
-	e->src_addr = r->large ? r->pde_addr : r->pte_addr;
-	e->d = (uint8_t)r->d;
-	e->u = (uint8_t)r->u;
-	e->w = (uint8_t)r->w;
-	e->g = (uint8_t)(r->g && m->cfg.has_pge && (m->cr4 & CR4_PGE));
-	e->pcd = (uint8_t)r->pcd;
-	e->pwt = (uint8_t)r->pwt;
-	e->fastmask = 0;
-	e->fetch_mark = (uint32_t)m->fast.gen - 1;   /* not (yet) used by a fetch */
-	e->hits = 0;
-	if (e->large && !t->large)
-		t->nlarge++;
+	tlb_ent_write(m, t, e, r->large, lin, r->paddr, r->large ? r->pde_addr : r->pte_addr,
+		      r->large ? r->pde : r->pte, r->u, r->w);
 	t->s[set].fills++;
 	repl_use(m, t, set, way, 1);
 }
