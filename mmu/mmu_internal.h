@@ -149,10 +149,12 @@ static inline int pg_allowed(const struct mmu *m, int u, int w, enum mmu_access 
 int pg_walk(const struct mmu *m, uint32_t lin, enum mmu_access acc, int user, int commit,
 	    struct walk_res *r);
 
-/* Where a translation came from (mmu.c's xlate and refill.h). host: set
- * only by the fused refill, when the access it was told of (inst >= 0) is
- * to plain RAM it may use in place: the host address of the page, whose
- * fast entry the refill has already installed when allowed. */
+/* Where a translation came from (mmu.c's xlate and refill.h), for the
+ * fast-entry install after the access. host: set only by the fused
+ * refill, when the access it was told of (inst >= 0) is to plain RAM it
+ * may use in place: the host address of the page, whose fast entry the
+ * refill has already installed when allowed; t, set and way are then not
+ * set (nothing is left to install). */
 struct xl_src {
 	struct tlb *t;
 	int set, way;
@@ -325,11 +327,17 @@ static inline void fast_drop_ent(struct mmu *m, struct tlb_ent *e)
 		fast_drop_entry(m, e);
 		return;
 	}
+	uint32_t i = e->tag & (MMU_FAST_SIZE - 1);
 	for (unsigned mask = e->fastmask; mask; mask &= mask - 1) {
-		int k = __builtin_ctz(mask);
-		struct mmu_fast_entry *fe = &m->fast.t[k >> 1][k & 1][e->tag & (MMU_FAST_SIZE - 1)];
-		if (fe->owner == e)
-			fast_clear_entry(fe, m);
+		int k = __builtin_ctz(mask);   /* write * 2 + user */
+		struct mmu_fast_entry *fe = &m->fast.t[k >> 1][k & 1][i];
+		if (fe->owner == e) {
+			/* fast_clear_entry for an owner known to be e, 4 KiB */
+			e->hits += fe->hits;
+			fe->tag = MMU_FAST_INVALID;
+			fe->owner = NULL;
+			fe->hits = 0;
+		}
 	}
 	e->fastmask = 0;
 }

@@ -86,20 +86,22 @@ refill_fill(struct mmu *m, const struct bus_hot *h, uint32_t lin, enum mmu_acces
 	if (acc == MMU_FETCH)
 		ent_mark_fetch(m, e);
 	*paddr = pa;
-	src->t = t;
-	src->set = set;
-	src->way = way;
 
 	/* The access's fast entry, by fast_install's rules: the entry is
 	 * valid, its D bit set for a write table (inst 1 only comes with a
 	 * write walk), the most recently used way (above); the frame plain
-	 * RAM, and for a write table not code. */
-	if (inst < 0)
-		return 0;
+	 * RAM, and for a write table not code. The caller only needs src's
+	 * TLB position when it must access (and install) itself. */
 	uint32_t ppage = pa & h->a20_mask & ~(PAGE_SIZE - 1);
 	uint8_t bad = inst ? BUS_FR_NOTRAM | BUS_FR_CODE : BUS_FR_NOTRAM;
-	if (ppage >> PAGE_SHIFT >= h->nframes || (h->frame_flags[ppage >> PAGE_SHIFT] & bad))
-		return 0;   /* not plain RAM: the caller goes through the bus */
+	if (inst < 0 || ppage >> PAGE_SHIFT >= h->nframes ||
+	    (h->frame_flags[ppage >> PAGE_SHIFT] & bad)) {
+		/* no access, or not plain RAM: the caller goes through the bus */
+		src->t = t;
+		src->set = set;
+		src->way = way;
+		return 0;
+	}
 	uint8_t *host = h->ram + ppage;
 	src->host = host;
 	if (!m->fast_on)
