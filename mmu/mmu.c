@@ -303,13 +303,13 @@ xlate_inline(struct mmu *m, uint32_t lin, enum mmu_access acc, int user, int ins
 	struct tlb *tl = &m->tlb[iside ? TLB_I4M : TLB_D4M];
 
 	struct tlb *t = t4;
-	int set4 = tlb_index(t4, lin);
+	int set4 = tlb_index_sh(t4, lin, 12);
 	int set = set4;
-	int way = tlb_probe(t4, set, lin);
+	int way = tlb_probe(t4, set, lin, 12);
 	if (way < 0 && tl->nvalid) {   /* (an empty TLB cannot hit) */
 		t = tl;
-		set = tlb_index(tl, lin);
-		way = tlb_probe(tl, set, lin);
+		set = tlb_index_sh(tl, lin, 22);
+		way = tlb_probe(tl, set, lin, 22);
 	}
 	if (way < 0) {
 		/* Listeners of the miss path's events get the general path,
@@ -437,8 +437,10 @@ static inline __attribute__((always_inline)) int
 do_read(struct mmu *m, uint32_t lin, int size, int user, enum mmu_access acc, uint32_t *val)
 {
 	size = fix_size(size);
+	/* (user as a constant in each copy: the permission tests and the
+	 * fast table's address fold) */
 	if ((lin & (PAGE_SIZE - 1)) <= PAGE_SIZE - (uint32_t)size)
-		return read_page(m, lin, size, user, acc, val);
+		return user ? read_page(m, lin, size, 1, acc, val) : read_page(m, lin, size, 0, acc, val);
 	uint32_t pa[2], n1;
 	struct xl_src src;
 	int rc = xlate_range(m, lin, (uint32_t)size, acc, user, pa, &n1, &src);
@@ -463,31 +465,37 @@ int mmu_read_rmw(struct mmu *m, uint32_t lin, int size, int user, uint32_t *val)
 	return do_read(m, lin, size, user, MMU_WRITE, val);
 }
 
+/* mmu_write's access within one page, as read_page. */
+static inline __attribute__((always_inline)) int write_page(struct mmu *m, uint32_t lin, int size,
+							     int user, uint32_t val)
+{
+	uint32_t pa;
+	struct xl_src src;
+	int rc = xlate_inline(m, lin, MMU_WRITE, user, 1, &pa, &src);
+	if (rc)
+		return rc;
+	if (src.host) {
+		mmu_host_store(src.host + (lin & (PAGE_SIZE - 1)), size, val);
+		return 0;
+	}
+	/* Plain RAM not holding code is written in place (what bus_write
+	 * does for it, with no smc hook to call). */
+	uint32_t a = pa & bus_hot(m->bus)->a20_mask;
+	uint8_t *host = bus_frame_ptr(m->bus, a >> PAGE_SHIFT, BUS_FR_NOTRAM | BUS_FR_CODE);
+	if (host)
+		mmu_host_store(host + (a & (PAGE_SIZE - 1)), size, val);
+	else
+		bus_write(m->bus, pa, size, val);
+	if (src.t || !(m->cr0 & CR0_PG))
+		fast_install(m, 1, user, lin, pa, src.t, src.set, src.way);
+	return 0;
+}
+
 int mmu_write(struct mmu *m, uint32_t lin, int size, int user, uint32_t val)
 {
 	size = fix_size(size);
-	if ((lin & (PAGE_SIZE - 1)) <= PAGE_SIZE - (uint32_t)size) {
-		/* One page of plain RAM not holding code: written in place
-		 * (what bus_write does for it, with no smc hook to call). */
-		uint32_t pa;
-		struct xl_src src;
-		int rc = xlate_inline(m, lin, MMU_WRITE, user, 1, &pa, &src);
-		if (rc)
-			return rc;
-		if (src.host) {
-			mmu_host_store(src.host + (lin & (PAGE_SIZE - 1)), size, val);
-			return 0;
-		}
-		uint32_t a = pa & bus_hot(m->bus)->a20_mask;
-		uint8_t *host = bus_frame_ptr(m->bus, a >> PAGE_SHIFT, BUS_FR_NOTRAM | BUS_FR_CODE);
-		if (host)
-			mmu_host_store(host + (a & (PAGE_SIZE - 1)), size, val);
-		else
-			bus_write(m->bus, pa, size, val);
-		if (src.t || !(m->cr0 & CR0_PG))
-			fast_install(m, 1, user, lin, pa, src.t, src.set, src.way);
-		return 0;
-	}
+	if ((lin & (PAGE_SIZE - 1)) <= PAGE_SIZE - (uint32_t)size)
+		return user ? write_page(m, lin, size, 1, val) : write_page(m, lin, size, 0, val);
 	uint32_t pa[2], n1;
 	struct xl_src src;
 	int rc = xlate_range(m, lin, (uint32_t)size, MMU_WRITE, user, pa, &n1, &src);

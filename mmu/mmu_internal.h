@@ -170,16 +170,22 @@ static inline struct tlb_ent *tlb_at(struct tlb *t, int set, int way)
 {
 	return &t->e[set * t->ways + way];
 }
+/* tlb_index for a caller that knows t->shift (12 for a 4 KiB TLB, 22 for
+ * a 4 MiB one) and passes it as a constant. */
+static inline int tlb_index_sh(const struct tlb *t, uint32_t lin, int shift)
+{
+	return (int)((lin >> shift) & t->set_mask);
+}
 /* The lowest valid way of set that translates lin, or -1 (inline: every
- * slow-path lookup probes one or two sets). Only the valid ways are
- * looked at, so a set emptied by a flush costs one test. */
-static inline int tlb_probe(struct tlb *t, int set, uint32_t lin)
+ * slow-path lookup probes one or two sets); shift is t->shift. Only the
+ * valid ways are looked at, so a set emptied by a flush costs one test. */
+static inline int tlb_probe(struct tlb *t, int set, uint32_t lin, int shift)
 {
 	const struct tlb_ent *e = &t->e[set * t->ways];
 	if (!t->nlarge) {
 		/* Every valid entry has the TLB's own page size (nlarge
 		 * counts the exceptions, large entries in a 4 KiB TLB). */
-		uint32_t tag = lin >> t->shift;
+		uint32_t tag = lin >> shift;
 		unsigned vm = t->s[set].vmask;
 		if (vm == t->full) {
 			/* all valid (the usual case once warm): no mask */
@@ -328,7 +334,8 @@ static inline void fast_drop_ent(struct mmu *m, struct tlb_ent *e)
 		return;
 	}
 	uint32_t i = e->tag & (MMU_FAST_SIZE - 1);
-	for (unsigned mask = e->fastmask; mask; mask &= mask - 1) {
+	unsigned mask = e->fastmask;
+	do {
 		int k = __builtin_ctz(mask);   /* write * 2 + user */
 		struct mmu_fast_entry *fe = &m->fast.t[k >> 1][k & 1][i];
 		if (fe->owner == e) {
@@ -338,7 +345,8 @@ static inline void fast_drop_ent(struct mmu *m, struct tlb_ent *e)
 			fe->owner = NULL;
 			fe->hits = 0;
 		}
-	}
+		mask &= mask - 1;
+	} while (mask);
 	e->fastmask = 0;
 }
 /* Hits of e counted in fast entries and not yet folded into e->hits. */

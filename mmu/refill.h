@@ -163,7 +163,7 @@ tlb_refill(struct mmu *m, uint32_t lin, enum mmu_access acc, int user, int inst,
 		}
 		uint32_t pa = (pde & 0xFFC00000u) | (lin & 0x003FFFFFu);
 		if (tl->sets)
-			return refill_fill(m, h, lin, acc, user, inst, tl, tlb_index(tl, lin), 1, pa,
+			return refill_fill(m, h, lin, acc, user, inst, tl, tlb_index_sh(tl, lin, 22), 1, pa,
 					   pde_addr, pde, u, w, ad_writes, paddr, src);
 		return refill_fill(m, h, lin, acc, user, inst, t4, set4, 1, pa, pde_addr, pde, u, w,
 				   ad_writes, paddr, src);
