@@ -188,7 +188,11 @@ static inline int tlb_probe(struct tlb *t, int set, uint32_t lin, int shift)
 		uint32_t tag = lin >> shift;
 		unsigned vm = t->s[set].vmask;
 		if (vm == t->full) {
-			/* all valid (the usual case once warm): no mask */
+			/* all valid (the usual case once warm): no mask; the
+			 * models' usual 4 ways unrolled */
+			if (t->ways == 4)
+				return e[0].tag == tag ? 0 : e[1].tag == tag ? 1 :
+				       e[2].tag == tag ? 2 : e[3].tag == tag ? 3 : -1;
 			for (int w = 0; w < t->ways; w++)
 				if (e[w].tag == tag)
 					return w;
@@ -346,7 +350,7 @@ static inline void fast_drop_ent(struct mmu *m, struct tlb_ent *e)
 			fe->hits = 0;
 		}
 		mask &= mask - 1;
-	} while (mask);
+	} while (__builtin_expect(mask != 0, 0));   /* usually one table */
 	e->fastmask = 0;
 }
 /* Hits of e counted in fast entries and not yet folded into e->hits. */
