@@ -230,11 +230,12 @@ void tlb_fill_at(struct mmu *m, struct tlb *t, int set, int way, uint32_t lin,
 		 const struct walk_res *r);
 /* The fields of a fresh entry (e just made valid) from a successful walk:
  * `ent` is the PTE (4 KiB) or PDE (4 MiB) as the walk left it in memory,
- * u and w the effective bits of both levels, src_addr the address of ent.
- * Shared by tlb_fill_at and the fused refill (refill.h). */
+ * uw the effective U and W bits of both levels (PTE_U | PTE_W positions),
+ * src_addr the address of ent. Shared by tlb_fill_at and the fused refill
+ * (refill.h). */
 static inline void tlb_ent_write(struct mmu *m, struct tlb *t, struct tlb_ent *e, int large,
 				 uint32_t lin, uint32_t paddr, uint32_t src_addr, uint32_t ent,
-				 int u, int w)
+				 uint32_t uw)
 {
 	e->valid = 1;
 	e->large = (uint8_t)large;
@@ -242,8 +243,8 @@ static inline void tlb_ent_write(struct mmu *m, struct tlb *t, struct tlb_ent *e
 	e->pfn = large ? (paddr & 0xFFC00000u) >> 12 : paddr >> 12;
 	e->src_addr = src_addr;
 	e->d = (ent & PTE_D) != 0;
-	e->u = (uint8_t)u;
-	e->w = (uint8_t)w;
+	e->u = (uw & PTE_U) != 0;
+	e->w = (uw & PTE_W) != 0;
 	e->g = (ent & PTE_G) && m->cfg.has_pge && (m->cr4 & CR4_PGE);
 	e->pcd = (ent & PTE_PCD) != 0;
 	e->pwt = (ent & PTE_PWT) != 0;

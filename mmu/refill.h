@@ -44,7 +44,7 @@
 static inline __attribute__((always_inline)) int
 refill_fill(struct mmu *m, const struct bus_hot *h, uint32_t lin, enum mmu_access acc, int user,
 	    int inst, struct tlb *t, int set, const int large, uint32_t pa, uint32_t src_addr,
-	    uint32_t ent, int u, int w, unsigned ad_writes, uint32_t *paddr, struct xl_src *src)
+	    uint32_t ent, uint32_t uw, unsigned ad_writes, uint32_t *paddr, struct xl_src *src)
 {
 	const enum tlb_policy policy = m->cfg.policy;
 	struct tlb_set *s = &t->s[set];
@@ -69,7 +69,7 @@ refill_fill(struct mmu *m, const struct bus_hot *h, uint32_t lin, enum mmu_acces
 	} else {
 		tlb_set_valid(t, set, way);
 	}
-	tlb_ent_write(m, t, e, large, lin, pa, src_addr, ent, u, w);
+	tlb_ent_write(m, t, e, large, lin, pa, src_addr, ent, uw);
 	s->fills++;
 	/* repl_use(m, t, set, way, 1), with the MRU change (repl.c) inline;
 	 * afterwards way is the set's most recently used for plru and lru,
@@ -151,8 +151,8 @@ tlb_refill(struct mmu *m, uint32_t lin, enum mmu_access acc, int user, int inst,
 	if ((pde & PDE_PS) && m->cfg.has_pse && (m->cr4 & CR4_PSE)) {
 		if (m->cfg.has_rsvd_bit && (pde & PDE_RSVD_4M))
 			return REFILL_DECLINED;
-		int u = (pde & PTE_U) != 0, w = (pde & PTE_W) != 0;
-		if (!pg_allowed(m, u, w, acc, user))
+		uint32_t uw = pde & (PTE_U | PTE_W);
+		if (!pg_allowed(m, (uw & PTE_U) != 0, (uw & PTE_W) != 0, acc, user))
 			return REFILL_DECLINED;
 		/* Committed from here on. */
 		unsigned ad_writes = 0;
@@ -164,8 +164,8 @@ tlb_refill(struct mmu *m, uint32_t lin, enum mmu_access acc, int user, int inst,
 		uint32_t pa = (pde & 0xFFC00000u) | (lin & 0x003FFFFFu);
 		if (tl->sets)
 			return refill_fill(m, h, lin, acc, user, inst, tl, tlb_index_sh(tl, lin, 22), 1, pa,
-					   pde_addr, pde, u, w, ad_writes, paddr, src);
-		return refill_fill(m, h, lin, acc, user, inst, t4, set4, 1, pa, pde_addr, pde, u, w,
+					   pde_addr, pde, uw, ad_writes, paddr, src);
+		return refill_fill(m, h, lin, acc, user, inst, t4, set4, 1, pa, pde_addr, pde, uw,
 				   ad_writes, paddr, src);
 	}
 
@@ -179,8 +179,8 @@ tlb_refill(struct mmu *m, uint32_t lin, enum mmu_access acc, int user, int inst,
 	memcpy(&pte, pte_p, 4);
 	if (!(pte & PTE_P))
 		return REFILL_DECLINED;
-	int u = (pde & pte & PTE_U) != 0, w = (pde & pte & PTE_W) != 0;
-	if (!pg_allowed(m, u, w, acc, user))
+	uint32_t uw = pde & pte & (PTE_U | PTE_W);   /* both levels */
+	if (!pg_allowed(m, (uw & PTE_U) != 0, (uw & PTE_W) != 0, acc, user))
 		return REFILL_DECLINED;
 	/* Committed from here on. The PDE has been used to reach the table:
 	 * its A bit first, then the PTE's. */
@@ -196,7 +196,7 @@ tlb_refill(struct mmu *m, uint32_t lin, enum mmu_access acc, int user, int inst,
 		ad_writes++;
 	}
 	uint32_t pa = (pte & 0xFFFFF000u) | (lin & 0xFFFu);
-	return refill_fill(m, h, lin, acc, user, inst, t4, set4, 0, pa, pte_addr, pte, u, w,
+	return refill_fill(m, h, lin, acc, user, inst, t4, set4, 0, pa, pte_addr, pte, uw,
 			   ad_writes, paddr, src);
 }
 

@@ -74,7 +74,7 @@ void tlb_fill_at(struct mmu *m, struct tlb *t, int set, int way, uint32_t lin,
 		mmu_gen_bump(m);
 	tlb_set_valid(t, set, way);
 	tlb_ent_write(m, t, e, r->large, lin, r->paddr, r->large ? r->pde_addr : r->pte_addr,
-		      r->large ? r->pde : r->pte, r->u, r->w);
+		      r->large ? r->pde : r->pte, (r->u ? PTE_U : 0) | (r->w ? PTE_W : 0));
 	t->s[set].fills++;
 	repl_use(m, t, set, way, 1);
 }
