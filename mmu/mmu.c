@@ -315,7 +315,8 @@ xlate_inline(struct mmu *m, uint32_t lin, enum mmu_access acc, int user, int ins
 		/* Listeners of the miss path's events get the general path,
 		 * which emits them; the fused one emits nothing. */
 		if (!(m->ev_mask & REFILL_GENERAL_EVENTS)) {
-			int rc = tlb_refill(m, lin, acc, user, inst, t4, set4, tl, paddr, src);
+			int rc = tlb_refill(m, lin, acc, user, inst, t4, set4,
+					    tlb_set_ents(t4, set4), tl, paddr, src);
 			if (rc != REFILL_DECLINED)
 				return rc;
 		}

@@ -170,6 +170,11 @@ static inline struct tlb_ent *tlb_at(struct tlb *t, int set, int way)
 {
 	return &t->e[set * t->ways + way];
 }
+/* The ways of set: tlb_at(t, set, way) is tlb_set_ents(t, set) + way. */
+static inline struct tlb_ent *tlb_set_ents(struct tlb *t, int set)
+{
+	return &t->e[set * t->ways];
+}
 /* tlb_index for a caller that knows t->shift (12 for a 4 KiB TLB, 22 for
  * a 4 MiB one) and passes it as a constant. */
 static inline int tlb_index_sh(const struct tlb *t, uint32_t lin, int shift)
@@ -181,7 +186,7 @@ static inline int tlb_index_sh(const struct tlb *t, uint32_t lin, int shift)
  * valid ways are looked at, so a set emptied by a flush costs one test. */
 static inline int tlb_probe(struct tlb *t, int set, uint32_t lin, int shift)
 {
-	const struct tlb_ent *e = &t->e[set * t->ways];
+	const struct tlb_ent *e = tlb_set_ents(t, set);
 	if (!t->nlarge) {
 		/* Every valid entry has the TLB's own page size (nlarge
 		 * counts the exceptions, large entries in a 4 KiB TLB). */

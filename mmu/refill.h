@@ -38,17 +38,18 @@
 #define REFILL_DECLINED (-1)
 
 /* The commit half of tlb_refill: the walk has succeeded and its A/D bits
- * are in memory; fill (set, found by the caller, of t) and install. Inline
+ * are in memory; fill (set of t, whose ways are at se, both found by the
+ * caller) and install. Inline
  * with `large` a constant, so that each page size gets its own copy
  * without tests of it. */
 static inline __attribute__((always_inline)) int
 refill_fill(struct mmu *m, const struct bus_hot *h, uint32_t lin, enum mmu_access acc, int user,
-	    int inst, struct tlb *t, int set, const int large, uint32_t pa, uint32_t src_addr,
+	    int inst, struct tlb *t, int set, struct tlb_ent *se, const int large, uint32_t pa,
+	    uint32_t src_addr,
 	    uint32_t ent, uint32_t uw, unsigned ad_writes, uint32_t *paddr, struct xl_src *src)
 {
 	const enum tlb_policy policy = m->cfg.policy;
 	struct tlb_set *s = &t->s[set];
-	struct tlb_ent *se = &t->e[set * t->ways];   /* the set's ways */
 
 	/* As miss() and tlb_fill_at() with no entry being refreshed. */
 	t->walks++;
@@ -121,16 +122,17 @@ refill_fill(struct mmu *m, const struct bus_hot *h, uint32_t lin, enum mmu_acces
 	return 0;
 }
 
-/* lin missed both TLBs of its side (t4, where it indexes set4; tl): walk,
- * fill, and for a one-page access (inst: 0 read, 1 write fast table; -1 no
- * access to install for) install the fast entry. Returns 0 (paddr, src
- * set), or REFILL_DECLINED having changed nothing, when the general path
- * must run. A header, inline, so that mmu.c's lookup and this share
- * registers and one stack frame: the whole miss costs one call from the
- * CPU. */
+/* lin missed both TLBs of its side (t4, where it indexes set4 whose ways
+ * are at se4; tl): walk, fill, and for a one-page access (inst: 0 read, 1
+ * write fast table; -1 no access to install for) install the fast entry.
+ * Returns 0 (paddr, src set), or REFILL_DECLINED having changed nothing,
+ * when the general path must run. A header, inline, so that mmu.c's
+ * lookup and this share registers and one stack frame: the whole miss
+ * costs one call from the CPU. */
 static inline __attribute__((always_inline)) int
 tlb_refill(struct mmu *m, uint32_t lin, enum mmu_access acc, int user, int inst,
-	   struct tlb *t4, int set4, struct tlb *tl, uint32_t *paddr, struct xl_src *src)
+	   struct tlb *t4, int set4, struct tlb_ent *se4, struct tlb *tl, uint32_t *paddr,
+	   struct xl_src *src)
 {
 	const struct bus_hot *h = bus_hot(m->bus);
 	const uint32_t a20 = h->a20_mask;
@@ -162,11 +164,13 @@ tlb_refill(struct mmu *m, uint32_t lin, enum mmu_access acc, int user, int inst,
 			ad_writes++;
 		}
 		uint32_t pa = (pde & 0xFFC00000u) | (lin & 0x003FFFFFu);
-		if (tl->sets)
-			return refill_fill(m, h, lin, acc, user, inst, tl, tlb_index_sh(tl, lin, 22), 1, pa,
-					   pde_addr, pde, uw, ad_writes, paddr, src);
-		return refill_fill(m, h, lin, acc, user, inst, t4, set4, 1, pa, pde_addr, pde, uw,
-				   ad_writes, paddr, src);
+		if (tl->sets) {
+			int set = tlb_index_sh(tl, lin, 22);
+			return refill_fill(m, h, lin, acc, user, inst, tl, set, tlb_set_ents(tl, set),
+					   1, pa, pde_addr, pde, uw, ad_writes, paddr, src);
+		}
+		return refill_fill(m, h, lin, acc, user, inst, t4, set4, se4, 1, pa, pde_addr, pde,
+				   uw, ad_writes, paddr, src);
 	}
 
 	uint32_t pte_addr = (pde & 0xFFFFF000u) | (PTX(lin) << 2);
@@ -196,7 +200,7 @@ tlb_refill(struct mmu *m, uint32_t lin, enum mmu_access acc, int user, int inst,
 		ad_writes++;
 	}
 	uint32_t pa = (pte & 0xFFFFF000u) | (lin & 0xFFFu);
-	return refill_fill(m, h, lin, acc, user, inst, t4, set4, 0, pa, pte_addr, pte, uw,
+	return refill_fill(m, h, lin, acc, user, inst, t4, set4, se4, 0, pa, pte_addr, pte, uw,
 			   ad_writes, paddr, src);
 }
 
