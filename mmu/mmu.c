@@ -51,6 +51,7 @@ static int geom_ok(struct tlb_geom g, enum tlb_policy p)
 static void bus_changed(void *opaque, enum bus_change what, uint32_t pfn)
 {
 	struct mmu *m = opaque;
+	m->pd_host = NULL;   /* the directory's frame may have changed meaning */
 	switch (what) {
 	case BUS_CHANGE_A20:
 		tlb_flush_all(m, FLUSH_A20, 0);
@@ -141,6 +142,7 @@ void mmu_destroy(struct mmu *m)
 void mmu_reset(struct mmu *m)
 {
 	m->cr0 = m->cr3 = m->cr4 = 0;
+	m->pd_host = NULL;
 	tlb_clear_all(m);   /* keeps the entries' hits in the statistics */
 	for (int id = 0; id < TLB_COUNT; id++) {
 		struct tlb *t = &m->tlb[id];
@@ -178,6 +180,7 @@ void mmu_set_cr0(struct mmu *m, uint32_t cr0)
 void mmu_set_cr3(struct mmu *m, uint32_t cr3)
 {
 	m->cr3 = cr3;
+	m->pd_host = NULL;
 	tlb_flush_all(m, FLUSH_CR3, m->cfg.has_pge && (m->cr4 & CR4_PGE));
 }
 

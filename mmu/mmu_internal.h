@@ -96,6 +96,11 @@ struct mmu {
 	struct bus *bus;
 	struct mmu_config cfg;
 	uint32_t cr0, cr3, cr4;
+	/* Host address of the page directory (CR3's frame, A20 applied) once
+	 * the fused refill has found it plain RAM not marked as code; NULL
+	 * until then, and again after any change of CR3 or of the bus's
+	 * frames (bus_changed). */
+	uint8_t *pd_host;
 	struct tlb tlb[TLB_COUNT];
 	uint32_t fill_ptr386;  /* the 386 rule's 2-bit fill pointer */
 	uint32_t rng;          /* TLB_RANDOM state (xorshift32) */

@@ -24,6 +24,11 @@
  * one-page access (inst >= 0), the fast entry that fast_install would make
  * after the access is made here instead (plain RAM has no side effect to
  * order it against), and the page's host address handed back.
+ *
+ * The page directory's host address is kept (struct mmu's pd_host) from
+ * one refill to the next: its frame was plain RAM when found, and CR3
+ * writes and every bus change (A20, code marks, MMIO maps: the only ways a
+ * frame's flags are set) forget it.
  */
 #ifndef MMU_REFILL_H
 #define MMU_REFILL_H
@@ -140,17 +145,21 @@ tlb_refill(struct mmu *m, uint32_t lin, enum mmu_access acc, int user, int inst,
 	const uint32_t bits = PTE_A | (write ? PTE_D : 0);   /* to set in the last level */
 
 	/* The walk, reading only (pg_walk's order and rules). */
-	uint32_t pde_addr = (m->cr3 & 0xFFFFF000u) | (PDX(lin) << 2);
-	uint32_t pde_pa = pde_addr & a20;
-	if (pde_pa >> PAGE_SHIFT >= h->nframes || h->frame_flags[pde_pa >> PAGE_SHIFT])
-		return REFILL_DECLINED;
-	uint8_t *pde_p = h->ram + pde_pa;
+	uint8_t *pd = m->pd_host;
+	if (!pd) {
+		uint32_t pd_pa = m->cr3 & 0xFFFFF000u & a20;
+		if (pd_pa >> PAGE_SHIFT >= h->nframes || h->frame_flags[pd_pa >> PAGE_SHIFT])
+			return REFILL_DECLINED;
+		pd = m->pd_host = h->ram + pd_pa;
+	}
+	uint8_t *pde_p = pd + (PDX(lin) << 2);
 	uint32_t pde;
 	memcpy(&pde, pde_p, 4);
 	if (!(pde & PTE_P))
 		return REFILL_DECLINED;
 
 	if ((pde & PDE_PS) && m->cfg.has_pse && (m->cr4 & CR4_PSE)) {
+		uint32_t pde_addr = (m->cr3 & 0xFFFFF000u) | (PDX(lin) << 2);
 		if (m->cfg.has_rsvd_bit && (pde & PDE_RSVD_4M))
 			return REFILL_DECLINED;
 		uint32_t uw = pde & (PTE_U | PTE_W);
@@ -176,7 +185,7 @@ tlb_refill(struct mmu *m, uint32_t lin, enum mmu_access acc, int user, int inst,
 	uint32_t pte_addr = (pde & 0xFFFFF000u) | (PTX(lin) << 2);
 	uint32_t pte_pa = pte_addr & a20;
 	if (pte_pa >> PAGE_SHIFT >= h->nframes || h->frame_flags[pte_pa >> PAGE_SHIFT] ||
-	    (pte_pa == pde_pa && !(pde & PTE_A)))
+	    (!(pde & PTE_A) && h->ram + pte_pa == pde_p))
 		return REFILL_DECLINED;
 	uint8_t *pte_p = h->ram + pte_pa;
 	uint32_t pte;

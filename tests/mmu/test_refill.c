@@ -18,6 +18,7 @@
 #define NPAGES 200           /* mapped pages per table (of 1024) */
 #define BIG    0x20000000u   /* a 4 MiB page (when the model has PSE) */
 #define SELF   0xFFC00000u   /* the directory maps itself: its last 4 MiB */
+#define PGDIR2 0x1F8000u     /* a second directory, above 1 MiB (A20) */
 #define FRAMES 0x100000u     /* data frames from 1 MiB */
 #define NFRAMES 256
 
@@ -76,6 +77,11 @@ static void build(struct pair *p)
 	if (p->pse)
 		both_wr32(p, pde_addr(BIG), 0x400000u | PS | P | W | U);
 	both_wr32(p, pde_addr(SELF), PGDIR | P | W);
+	/* the second directory: the same tables in another order, and
+	 * itself as the self-map */
+	for (uint32_t t = 0; t < NTAB; t++)
+		both_wr32(p, PGDIR2 + ((BASE >> 22) + t) * 4, (TAB0 + ((t + 1) % NTAB) * 0x1000u) | P | W | U);
+	both_wr32(p, PGDIR2 + (SELF >> 22) * 4, PGDIR2 | P | W | A);
 }
 
 static void compare(struct pair *p, int step)
@@ -224,8 +230,14 @@ static void step_both(struct pair *p, int i)
 	}
 	case 19:
 		if ((val & 31) == 0) {
-			mmu_set_cr3(a, PGDIR);
-			mmu_set_cr3(b, PGDIR);
+			uint32_t cr3 = (val >> 5) % 4 == 0 ? PGDIR2 : PGDIR;
+			mmu_set_cr3(a, cr3);
+			mmu_set_cr3(b, cr3);
+		} else if ((val & 31) == 4) {
+			/* the A20 gate (off: the second directory reads as
+			 * the empty frame below 1 MiB) */
+			bus_set_a20(p->f.b, (int)(val >> 5) % 4 != 0);
+			bus_set_a20(p->g.b, (int)(val >> 5) % 4 != 0);
 		} else if ((val & 31) == 1) {
 			uint32_t cr0 = CR0_PE | CR0_PG | ((val >> 3) & 1 ? CR0_WP : 0);
 			mmu_set_cr0(a, cr0);
