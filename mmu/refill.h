@@ -58,7 +58,8 @@ refill_fill(struct mmu *m, const struct bus_hot *h, uint32_t lin, enum mmu_acces
 
 	/* As miss() and tlb_fill_at() with no entry being refreshed. */
 	t->walks++;
-	t->ad_writes += ad_writes;
+	if (ad_writes)   /* (usually none: A, and D for writes, already set) */
+		t->ad_writes += ad_writes;
 	s->misses++;
 	int way = repl_victim(m, t, set);
 	struct tlb_ent *e = &se[way];
