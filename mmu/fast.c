@@ -2,8 +2,9 @@
  * architectural TLB.
  *
  * Rules (docs/mmu.md, "fast path"):
- *  - an entry is installed only after a successful slow-path access, for
- *    the TLB entry that access used, and only if a hit on that entry changes
+ *  - an entry is installed only by a successful slow-path access (after
+ *    it; the fused refill, refill.h, just before an access to plain RAM),
+ *    for the TLB entry that access used, and only if a hit on that entry changes
  *    no replacement state (plru/lru: it is the set's most recently used way;
  *    other policies: any entry);
  *  - only for plain RAM frames; for writes only when the TLB entry's D bit
