@@ -348,11 +348,13 @@ static inline void fast_drop_ent(struct mmu *m, struct tlb_ent *e)
 		fast_drop_entry(m, e);
 		return;
 	}
-	uint32_t i = e->tag & (MMU_FAST_SIZE - 1);
+	/* Table k = write * 2 + user is t[k >> 1][k & 1], the k-th of the
+	 * four tables laid out one after the other in t. */
+	struct mmu_fast_entry *slot = (struct mmu_fast_entry *)(void *)m->fast.t +
+				      (e->tag & (MMU_FAST_SIZE - 1));
 	unsigned mask = e->fastmask;
 	do {
-		int k = __builtin_ctz(mask);   /* write * 2 + user */
-		struct mmu_fast_entry *fe = &m->fast.t[k >> 1][k & 1][i];
+		struct mmu_fast_entry *fe = slot + __builtin_ctz(mask) * MMU_FAST_SIZE;
 		if (fe->owner == e) {
 			/* fast_clear_entry for an owner known to be e, 4 KiB */
 			e->hits += fe->hits;
