@@ -369,8 +369,47 @@ static inline void fast_drop_ent(struct mmu *m, struct tlb_ent *e)
 /* Hits of e counted in fast entries and not yet folded into e->hits. */
 uint64_t fast_pending_hits(const struct mmu *m, const struct tlb_ent *e);
 void fast_drop_code_frame(struct mmu *m, uint32_t pfn);
-void fast_install(struct mmu *m, int write, int user, uint32_t lin, uint32_t paddr,
-		  struct tlb *t, int set, int way);
+/* Install the fast entry for a successful one-page access of lin (write:
+ * the write table) through (t, set, way), or through no TLB entry (t NULL:
+ * paging off), when fast.c's rules allow it. Inline: every fast-table miss
+ * that hits the TLB comes here. */
+static inline void fast_install(struct mmu *m, int write, int user, uint32_t lin, uint32_t paddr,
+				struct tlb *t, int set, int way)
+{
+	if (!m->fast_on)
+		return;
+	struct tlb_ent *e = NULL;
+	if (t) {
+		e = tlb_at(t, set, way);
+		if (!e->valid || (write && !e->d))
+			return;
+		if (repl_needs_mru(m) && t->s[set].mru != way)
+			return;
+	}
+	uint32_t lpage = lin & ~(PAGE_SIZE - 1);
+	struct mmu_fast_entry *fe = &m->fast.t[write][user != 0][(lin >> PAGE_SHIFT) & (MMU_FAST_SIZE - 1)];
+	if (e && fe->tag == lpage && fe->owner == e)
+		return;   /* already there */
+	uint32_t ppage = (paddr & bus_hot(m->bus)->a20_mask) & ~(PAGE_SIZE - 1);
+	/* Plain RAM (and for writes, not code) in one flag test. */
+	uint8_t *host = bus_frame_ptr(m->bus, ppage >> PAGE_SHIFT,
+				      write ? BUS_FR_NOTRAM | BUS_FR_CODE : BUS_FR_NOTRAM);
+	if (!host)
+		return;
+	if (fe->tag != MMU_FAST_INVALID)
+		fast_clear_entry(fe, m);
+	fe->tag = lpage;
+	fe->ppage = ppage;
+	fe->addend = (uintptr_t)host - (uintptr_t)lpage;
+	fe->owner = e;
+	fe->hits = 0;
+	if (e) {
+		e->fastmask |= (uint8_t)(1u << (write * 2 + (user != 0)));
+		if (e->large)
+			m->n_fast_large++;
+	}
+}
+
 void fast_update_enable(struct mmu *m);
 
 /* ---- stale.c */
