@@ -1,6 +1,7 @@
 /* refill.h - the fused TLB refill: the common case of the miss path
- * (mmu.c's miss, walk.c's pg_walk, tlb.c's tlb_fill_at, fast.c's
- * fast_install) in one function, with the pointers and masks computed once.
+ * (mmu.c's miss, walk.c's pg_walk, tlb.c's tlb_fill_at, fast_install with
+ * fast.c's rules) in one function, with the pointers and masks computed
+ * once.
  *
  * It runs when no listener wants the miss path's events (they come from the
  * general path) and handles a miss whose walk succeeds with both paging
