@@ -153,6 +153,78 @@ ALU32_FORMS(sub, 5)
 ALU32_FORMS(xor, 6)
 ALU32_FORMS(cmp, 7)
 
+/* The memory forms once more, one per address form of a 32-bit address
+ * size (EAF_*, chosen by decode_insn): the plain case (mem_fast()) inline
+ * with the offset computed for that form, anything else handed to the
+ * handler above, which starts over with every check (mem_fast() changed
+ * nothing). A memory destination reads and writes through one translation
+ * of the write table, counted as two TLB hits, as alu_mem() does; CMP
+ * reads through the read table. */
+#define ALU32_EA_FORMS(name, op, fs, form)                                      \
+static void op_##name##_m_r32_##fs(struct cpu *c, const struct insn *i)         \
+{                                                                               \
+	uint8_t *p = mem_fast(c, i->seg, ea32(c, i, form), 4, op != 7, op != 7 ? 2 : 1); \
+	if (__builtin_expect(p == NULL, 0)) {                                   \
+		op_##name##_m_r32(c, i);                                        \
+		return;                                                         \
+	}                                                                       \
+	int kind;                                                               \
+	uint32_t a = load_host(p, 4), b = c->s.gpr[i->src];                     \
+	uint32_t r = alu_calc(c, op, a, b, 4, &kind);                           \
+	if (op != 7)                                                            \
+		store_host(p, 4, r);                                            \
+	alu_record(c, kind, 4, a, b, r);                                        \
+}                                                                               \
+static void op_##name##_m_imm32_##fs(struct cpu *c, const struct insn *i)       \
+{                                                                               \
+	uint8_t *p = mem_fast(c, i->seg, ea32(c, i, form), 4, op != 7, op != 7 ? 2 : 1); \
+	if (__builtin_expect(p == NULL, 0)) {                                   \
+		op_##name##_m_imm32(c, i);                                      \
+		return;                                                         \
+	}                                                                       \
+	int kind;                                                               \
+	uint32_t a = load_host(p, 4), b = i->imm;                               \
+	uint32_t r = alu_calc(c, op, a, b, 4, &kind);                           \
+	if (op != 7)                                                            \
+		store_host(p, 4, r);                                            \
+	alu_record(c, kind, 4, a, b, r);                                        \
+}                                                                               \
+static void op_##name##_r32_m_##fs(struct cpu *c, const struct insn *i)         \
+{                                                                               \
+	uint8_t *p = mem_fast(c, i->seg, ea32(c, i, form), 4, 0, 1);            \
+	if (__builtin_expect(p == NULL, 0)) {                                   \
+		op_##name##_r32_m(c, i);                                        \
+		return;                                                         \
+	}                                                                       \
+	int kind;                                                               \
+	uint32_t a = c->s.gpr[i->dst], b = load_host(p, 4);                     \
+	uint32_t r = alu_calc(c, op, a, b, 4, &kind);                           \
+	alu_record(c, kind, 4, a, b, r);                                        \
+	if (op != 7)                                                            \
+		c->s.gpr[i->dst] = r;                                           \
+}
+
+#define ALU32_ALL_EA_FORMS(name, op) \
+	ALU32_EA_FORMS(name, op, b, EAF_B) ALU32_EA_FORMS(name, op, bis, EAF_BIS) \
+	ALU32_EA_FORMS(name, op, is, EAF_IS) ALU32_EA_FORMS(name, op, d, EAF_D)
+ALU32_ALL_EA_FORMS(add, 0)
+ALU32_ALL_EA_FORMS(or, 1)
+ALU32_ALL_EA_FORMS(adc, 2)
+ALU32_ALL_EA_FORMS(sbb, 3)
+ALU32_ALL_EA_FORMS(and, 4)
+ALU32_ALL_EA_FORMS(sub, 5)
+ALU32_ALL_EA_FORMS(xor, 6)
+ALU32_ALL_EA_FORMS(cmp, 7)
+
+#define EA_ROW(name, kind) { op_##name##_##kind##_b, op_##name##_##kind##_bis, \
+			     op_##name##_##kind##_is, op_##name##_##kind##_d }
+#define ALU32_EA_TABLE(kind) { EA_ROW(add, kind), EA_ROW(or, kind), EA_ROW(adc, kind), \
+			       EA_ROW(sbb, kind), EA_ROW(and, kind), EA_ROW(sub, kind), \
+			       EA_ROW(xor, kind), EA_ROW(cmp, kind) }
+const insn_fn alu_m_r32_ea[8][EAF_COUNT] = ALU32_EA_TABLE(m_r32);
+const insn_fn alu_m_imm32_ea[8][EAF_COUNT] = ALU32_EA_TABLE(m_imm32);
+const insn_fn alu_r32_m_ea[8][EAF_COUNT] = ALU32_EA_TABLE(r32_m);
+
 /* Byte forms with a memory operand (chosen by decode_insn): the size and
  * the operand kinds fixed, the operation still read from the opcode or
  * ModRM.reg at run time (one switch), the memory access inline.
@@ -304,6 +376,42 @@ HANDLER_FLATTEN void op_test_m_r32(struct cpu *c, const struct insn *i)
 	lf_set_logic(c, 4, mem_read(c, i->seg, insn_ea(c, i), 4) & c->s.gpr[i->src]);
 }
 
+/* The two 32-bit TEST forms with memory by address form (see
+ * ALU32_EA_FORMS). */
+#define TEST32_EA_FORMS(fs, form)                                               \
+static void op_test_m32_imm_##fs(struct cpu *c, const struct insn *i)           \
+{                                                                               \
+	uint8_t *p = mem_fast(c, i->seg, ea32(c, i, form), 4, 0, 1);            \
+	if (__builtin_expect(p == NULL, 0)) {                                   \
+		op_test_m32_imm(c, i);                                          \
+		return;                                                         \
+	}                                                                       \
+	lf_set_logic(c, 4, load_host(p, 4) & i->imm);                           \
+}                                                                               \
+static void op_test_m_r32_##fs(struct cpu *c, const struct insn *i)             \
+{                                                                               \
+	uint8_t *p = mem_fast(c, i->seg, ea32(c, i, form), 4, 0, 1);            \
+	if (__builtin_expect(p == NULL, 0)) {                                   \
+		op_test_m_r32(c, i);                                            \
+		return;                                                         \
+	}                                                                       \
+	lf_set_logic(c, 4, load_host(p, 4) & c->s.gpr[i->src]);                 \
+}
+TEST32_EA_FORMS(b, EAF_B)
+TEST32_EA_FORMS(bis, EAF_BIS)
+TEST32_EA_FORMS(is, EAF_IS)
+TEST32_EA_FORMS(d, EAF_D)
+const insn_fn test_m32_imm_ea[EAF_COUNT] = EA_ROW(test, m32_imm);
+const insn_fn test_m_r32_ea[EAF_COUNT] = EA_ROW(test, m_r32);
+
+/* F6 /0 /1 with a byte register (chosen by decode_insn): the register's
+ * dword in i->dst and the byte's position in it (0 for AL..BL, 8 for
+ * AH..BH) in i->cnt, as for MOVZX. */
+void op_test_r8_imm(struct cpu *c, const struct insn *i)
+{
+	lf_set_logic(c, 1, (c->s.gpr[i->dst] >> i->cnt) & i->imm & 0xFF);
+}
+
 void op_not_rm(struct cpu *c, const struct insn *i)
 {
 	int size = opsz_w(i);
@@ -401,6 +509,59 @@ void op_imul_r_rm_imm(struct cpu *c, const struct insn *i)
 	uint32_t r = imul_trunc(c, rm_read(c, i, i->osz), i->imm, i->osz);
 	reg_write(c, i->reg, i->osz, r);
 }
+
+/* IMUL r32, r/m32, imm (69/6B) and IMUL r32, r/m32 (0F AF) with a 32-bit
+ * operand size (chosen by decode_insn): the signed product's overflow is
+ * CF = OF, recorded with the low half as LF_RES (mul_flags()). The
+ * register forms take the destination in i->dst and the source in
+ * i->src; the memory forms have one handler per address form (see
+ * ALU32_EA_FORMS) and the destination in i->reg. */
+static inline void imul32_record(struct cpu *c, uint32_t a, uint32_t b, int dst)
+{
+	int32_t r;
+	uint32_t wide = __builtin_mul_overflow((int32_t)a, (int32_t)b, &r);
+	struct core *k = core_of(c);
+	k->lf_op = LF_RES | LF_D;
+	k->lf_b = (0u - wide) & (FL_CF | FL_OF);
+	k->lf_res = (uint32_t)r;
+	c->s.gpr[dst] = (uint32_t)r;
+}
+
+void op_imul_r32_r32_imm(struct cpu *c, const struct insn *i)
+{
+	imul32_record(c, c->s.gpr[i->src], i->imm, i->dst);
+}
+
+void op_imul_r32_r32(struct cpu *c, const struct insn *i)
+{
+	imul32_record(c, c->s.gpr[i->dst], c->s.gpr[i->src], i->dst);
+}
+
+#define IMUL32_EA_FORMS(fs, form)                                               \
+static void op_imul_r32_m_imm_##fs(struct cpu *c, const struct insn *i)         \
+{                                                                               \
+	uint8_t *p = mem_fast(c, i->seg, ea32(c, i, form), 4, 0, 1);            \
+	if (__builtin_expect(p == NULL, 0)) {                                   \
+		op_imul_r_rm_imm(c, i);                                         \
+		return;                                                         \
+	}                                                                       \
+	imul32_record(c, load_host(p, 4), i->imm, i->reg);                      \
+}                                                                               \
+static void op_imul_r32_m_##fs(struct cpu *c, const struct insn *i)             \
+{                                                                               \
+	uint8_t *p = mem_fast(c, i->seg, ea32(c, i, form), 4, 0, 1);            \
+	if (__builtin_expect(p == NULL, 0)) {                                   \
+		op_imul_r_rm(c, i);                                             \
+		return;                                                         \
+	}                                                                       \
+	imul32_record(c, c->s.gpr[i->reg], load_host(p, 4), i->reg);            \
+}
+IMUL32_EA_FORMS(b, EAF_B)
+IMUL32_EA_FORMS(bis, EAF_BIS)
+IMUL32_EA_FORMS(is, EAF_IS)
+IMUL32_EA_FORMS(d, EAF_D)
+const insn_fn imul_r32_m_imm_ea[EAF_COUNT] = EA_ROW(imul, r32_m_imm);
+const insn_fn imul_r32_m_ea[EAF_COUNT] = EA_ROW(imul, r32_m);
 
 void op_div_rm(struct cpu *c, const struct insn *i)
 {

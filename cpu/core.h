@@ -553,6 +553,77 @@ static inline int opsz_w(const struct insn *i) { return (i->op & 1) ? i->osz : 1
  * the fast path is a straight line in the handler. */
 #define HANDLER_FLATTEN __attribute__((flatten))
 
+/* ---- memory operands of the address-form-specialised handlers.
+ *
+ * For a 32-bit address size decode.c picks, besides the operation, one of
+ * four address forms (EAF_*), so the handler computes the offset with no
+ * tests on base/index presence or address size:
+ *   EAF_B   disp + base             ([ebx], [ebp+8])
+ *   EAF_BIS disp + base + index<<s  ([ebx+esi*4+8])
+ *   EAF_IS  disp + index<<s         ([table+eax*4])
+ *   EAF_D   disp                    ([abs32])
+ * The 16-bit address forms keep the general handlers (insn_ea() wraps
+ * them at 64 KiB). */
+enum { EAF_B, EAF_BIS, EAF_IS, EAF_D, EAF_COUNT };
+
+static inline __attribute__((always_inline)) uint32_t ea32(const struct cpu *c, const struct insn *i,
+							     int form)
+{
+	switch (form) {
+	case EAF_B: return i->disp + c->s.gpr[i->base];
+	case EAF_BIS: return i->disp + c->s.gpr[i->base] + (c->s.gpr[i->index] << i->scale);
+	case EAF_IS: return i->disp + (c->s.gpr[i->index] << i->scale);
+	default: return i->disp;
+	}
+}
+
+/* The host address of the `size` bytes (1, 2 or 4) at off in sreg when
+ * the access is the plainest case, else NULL with nothing changed, and
+ * the caller then runs its general handler, which makes every check of
+ * seg_lin() and the MMU again and raises whatever fault is due. The plain
+ * case:
+ *  - the cached access byte says present, expand-up data, writable when
+ *    `write` (seg_lin()'s one-compare case). In protected mode seg_lin()
+ *    then checks the limit only; in real and v86 mode it checks the limit
+ *    only whatever the access byte says. So with this access byte the
+ *    check is the limit alone in every mode;
+ *  - last byte within the limit, computed in 64 bits so that an offset
+ *    whose last byte wraps past 4 GiB fails too (seg_lin's last < off);
+ *  - a hit in the MMU's fast table of the kind (0: read; 1: write, and the
+ *    read half of a read-modify-write) at the current privilege: the entry
+ *    is indexed by the page of the first byte and its tag compared with the
+ *    page of the last byte, which is mmu_fast_lookup()'s "tag matches and
+ *    the access stays in the page" in one compare (an entry's tag always
+ *    has the index's low page bits, so a last byte in the next page never
+ *    matches).
+ * `hits` TLB hits are counted on the entry, as the fast path does: 1 for
+ * one access, 2 for a read-modify-write through one translation. */
+static inline __attribute__((always_inline)) uint8_t *mem_fast(struct cpu *c, int sreg, uint32_t off,
+							       int size, int write, unsigned hits)
+{
+	const struct seg_cache *s = &c->s.seg[sreg];
+	uint32_t fl = s->flags;
+
+	if (__builtin_expect(write ? (fl & SEG_AB_MASK_W) != SEG_AB_DATA_RW
+				   : (fl & SEG_AB_MASK_R) != SEG_AB_DATA, 0))
+		return NULL;
+	if (__builtin_expect((uint64_t)off + (uint32_t)(size - 1) > s->limit, 0))
+		return NULL;
+	uint32_t lin = s->base + off;
+	struct mmu_fast *f = (struct mmu_fast *)(void *)c->mmu;
+	struct mmu_fast_entry *e = &f->t[write][c->cpl == 3][(lin >> PAGE_SHIFT) & (MMU_FAST_SIZE - 1)];
+	if (__builtin_expect(e->tag != ((lin + (uint32_t)(size - 1)) & ~(uint32_t)(PAGE_SIZE - 1)), 0))
+		return NULL;
+	e->hits += hits;
+	return (uint8_t *)((uintptr_t)lin + e->addend);
+}
+
+/* Test hook: decode_insn() leaves every instruction with its general
+ * handler (no specialise()) while this is set, so that a test can run the
+ * same bytes through both and compare. Blocks already decoded keep their
+ * handlers: set it before the machine runs. */
+extern int decode_generic_only;
+
 /* ---- condition codes from the lazy record (flags.c's cond_true, and the
  * Jcc/SETcc/CMOVcc handlers with a constant condition). ZF and SF follow
  * from lf_res for every kind; OF and CF by kind with flags_compute()'s
@@ -623,5 +694,21 @@ static inline int cond_eval(struct cpu *c, int cc)
 #define H(name) void op_##name(struct cpu *c, const struct insn *i);
 #include "handlers.h"
 #undef H
+
+/* The address-form-specialised handlers (one per EAF_* form), picked by
+ * decode.c from these tables; static in their files otherwise.
+ * alu.c: by ALU operation (ADD OR ADC SBB AND SUB XOR CMP), then form */
+extern const insn_fn alu_m_r32_ea[8][EAF_COUNT];
+extern const insn_fn alu_m_imm32_ea[8][EAF_COUNT];
+extern const insn_fn alu_r32_m_ea[8][EAF_COUNT];
+extern const insn_fn test_m32_imm_ea[EAF_COUNT];
+extern const insn_fn test_m_r32_ea[EAF_COUNT];
+extern const insn_fn imul_r32_m_imm_ea[EAF_COUNT];
+extern const insn_fn imul_r32_m_ea[EAF_COUNT];
+/* misc.c; movx_r32_m_ea by [MOVSX][word source] */
+extern const insn_fn mov_m_r32_ea[EAF_COUNT];
+extern const insn_fn mov_r32_m_ea[EAF_COUNT];
+extern const insn_fn mov_m32_imm_ea[EAF_COUNT];
+extern const insn_fn movx_r32_m_ea[2][2][EAF_COUNT];
 
 #endif

@@ -10,6 +10,7 @@ H(mul_rm) H(imul_rm) H(div_rm) H(idiv_rm) H(imul_r_rm) H(imul_r_rm_imm)
 H(xadd) H(cmpxchg) H(cmpxchg8b)
 H(test_rr32) H(test_r32_imm) H(inc_r32) H(dec_r32)
 H(alu_m8_imm) H(alu_m8_r8) H(alu_r8_m8) H(test_m8_imm) H(test_m32_imm) H(test_m_r32)
+H(test_r8_imm) H(imul_r32_r32_imm) H(imul_r32_r32)
 /* alu.c: the 32-bit forms of ADD..CMP (ALU32_FORMS) */
 H(add_rr32) H(add_r32_imm) H(add_r32_m) H(add_m_r32) H(add_m_imm32)
 H(or_rr32) H(or_r32_imm) H(or_r32_m) H(or_m_r32) H(or_m_imm32)

@@ -115,6 +115,88 @@ HANDLER_FLATTEN void op_mov_r32_m(struct cpu *c, const struct insn *i)
 	c->s.gpr[i->reg] = mem_read(c, i->seg, insn_ea(c, i), 4);
 }
 
+/* The same and C7 /0 (MOV m32, imm32) once per address form of a 32-bit
+ * address size (chosen by decode_insn): the plain case (core.h's
+ * mem_fast()) inline, anything else handed to the handler above, which
+ * starts over with every check. */
+#define MOV32_EA_FORMS(fs, form)                                                \
+static void op_mov_m_r32_##fs(struct cpu *c, const struct insn *i)              \
+{                                                                               \
+	uint8_t *p = mem_fast(c, i->seg, ea32(c, i, form), 4, 1, 1);            \
+	if (__builtin_expect(p == NULL, 0)) {                                   \
+		op_mov_m_r32(c, i);                                             \
+		return;                                                         \
+	}                                                                       \
+	store_host(p, 4, c->s.gpr[i->reg]);                                     \
+}                                                                               \
+static void op_mov_r32_m_##fs(struct cpu *c, const struct insn *i)              \
+{                                                                               \
+	uint8_t *p = mem_fast(c, i->seg, ea32(c, i, form), 4, 0, 1);            \
+	if (__builtin_expect(p == NULL, 0)) {                                   \
+		op_mov_r32_m(c, i);                                             \
+		return;                                                         \
+	}                                                                       \
+	c->s.gpr[i->reg] = load_host(p, 4);                                     \
+}                                                                               \
+static void op_mov_m32_imm_##fs(struct cpu *c, const struct insn *i)            \
+{                                                                               \
+	uint8_t *p = mem_fast(c, i->seg, ea32(c, i, form), 4, 1, 1);            \
+	if (__builtin_expect(p == NULL, 0)) {                                   \
+		op_mov_m32_imm(c, i);                                           \
+		return;                                                         \
+	}                                                                       \
+	store_host(p, 4, i->imm);                                               \
+}                                                                               \
+static void op_movzx_r32_m8_##fs(struct cpu *c, const struct insn *i)           \
+{                                                                               \
+	uint8_t *p = mem_fast(c, i->seg, ea32(c, i, form), 1, 0, 1);            \
+	if (__builtin_expect(p == NULL, 0)) {                                   \
+		op_movzx_r32_m8(c, i);                                          \
+		return;                                                         \
+	}                                                                       \
+	c->s.gpr[i->dst] = *p;                                                  \
+}                                                                               \
+static void op_movzx_r32_m16_##fs(struct cpu *c, const struct insn *i)          \
+{                                                                               \
+	uint8_t *p = mem_fast(c, i->seg, ea32(c, i, form), 2, 0, 1);            \
+	if (__builtin_expect(p == NULL, 0)) {                                   \
+		op_movzx_r32_m16(c, i);                                         \
+		return;                                                         \
+	}                                                                       \
+	c->s.gpr[i->dst] = load_host(p, 2);                                     \
+}                                                                               \
+static void op_movsx_r32_m8_##fs(struct cpu *c, const struct insn *i)           \
+{                                                                               \
+	uint8_t *p = mem_fast(c, i->seg, ea32(c, i, form), 1, 0, 1);            \
+	if (__builtin_expect(p == NULL, 0)) {                                   \
+		op_movsx_r32_m8(c, i);                                          \
+		return;                                                         \
+	}                                                                       \
+	c->s.gpr[i->dst] = (uint32_t)(int32_t)(int8_t)*p;                       \
+}                                                                               \
+static void op_movsx_r32_m16_##fs(struct cpu *c, const struct insn *i)          \
+{                                                                               \
+	uint8_t *p = mem_fast(c, i->seg, ea32(c, i, form), 2, 0, 1);            \
+	if (__builtin_expect(p == NULL, 0)) {                                   \
+		op_movsx_r32_m16(c, i);                                         \
+		return;                                                         \
+	}                                                                       \
+	c->s.gpr[i->dst] = (uint32_t)(int32_t)(int16_t)load_host(p, 2);         \
+}
+MOV32_EA_FORMS(b, EAF_B)
+MOV32_EA_FORMS(bis, EAF_BIS)
+MOV32_EA_FORMS(is, EAF_IS)
+MOV32_EA_FORMS(d, EAF_D)
+#define EA_ROW(name) { op_##name##_b, op_##name##_bis, op_##name##_is, op_##name##_d }
+const insn_fn mov_m_r32_ea[EAF_COUNT] = EA_ROW(mov_m_r32);
+const insn_fn mov_r32_m_ea[EAF_COUNT] = EA_ROW(mov_r32_m);
+const insn_fn mov_m32_imm_ea[EAF_COUNT] = EA_ROW(mov_m32_imm);
+/* [sign][word] as decode.c's mov_x */
+const insn_fn movx_r32_m_ea[2][2][EAF_COUNT] = {
+	{ EA_ROW(movzx_r32_m8), EA_ROW(movzx_r32_m16) },
+	{ EA_ROW(movsx_r32_m8), EA_ROW(movsx_r32_m16) },
+};
+
 /* 89/8B with two 32-bit registers (chosen by decode_insn, which puts the
  * destination in i->dst and the source in i->src). */
 void op_mov_rr32(struct cpu *c, const struct insn *i)
