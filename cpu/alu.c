@@ -163,8 +163,8 @@ ALU32_FORMS(cmp, 7)
 #define ALU32_EA_FORMS(name, op, fs, form)                                      \
 static void op_##name##_m_r32_##fs(struct cpu *c, const struct insn *i)         \
 {                                                                               \
-	uint8_t *p = mem_fast(c, i->seg, ea32(c, i, form), 4, op != 7, op != 7 ? 2 : 1); \
-	if (__builtin_expect(p == NULL, 0)) {                                   \
+	uint8_t *p;                                                                     \
+	if (__builtin_expect(!mem_fast(c, i->seg, ea32(c, i, form), 4, op != 7, op != 7 ? 2 : 1, &p), 0)) { \
 		op_##name##_m_r32(c, i);                                        \
 		return;                                                         \
 	}                                                                       \
@@ -177,8 +177,8 @@ static void op_##name##_m_r32_##fs(struct cpu *c, const struct insn *i)         
 }                                                                               \
 static void op_##name##_m_imm32_##fs(struct cpu *c, const struct insn *i)       \
 {                                                                               \
-	uint8_t *p = mem_fast(c, i->seg, ea32(c, i, form), 4, op != 7, op != 7 ? 2 : 1); \
-	if (__builtin_expect(p == NULL, 0)) {                                   \
+	uint8_t *p;                                                                     \
+	if (__builtin_expect(!mem_fast(c, i->seg, ea32(c, i, form), 4, op != 7, op != 7 ? 2 : 1, &p), 0)) { \
 		op_##name##_m_imm32(c, i);                                      \
 		return;                                                         \
 	}                                                                       \
@@ -191,8 +191,8 @@ static void op_##name##_m_imm32_##fs(struct cpu *c, const struct insn *i)       
 }                                                                               \
 static void op_##name##_r32_m_##fs(struct cpu *c, const struct insn *i)         \
 {                                                                               \
-	uint8_t *p = mem_fast(c, i->seg, ea32(c, i, form), 4, 0, 1);            \
-	if (__builtin_expect(p == NULL, 0)) {                                   \
+	uint8_t *p;                                                 \
+	if (__builtin_expect(!mem_fast(c, i->seg, ea32(c, i, form), 4, 0, 1, &p), 0)) { \
 		op_##name##_r32_m(c, i);                                        \
 		return;                                                         \
 	}                                                                       \
@@ -381,8 +381,8 @@ HANDLER_FLATTEN void op_test_m_r32(struct cpu *c, const struct insn *i)
 #define TEST32_EA_FORMS(fs, form)                                               \
 static void op_test_m32_imm_##fs(struct cpu *c, const struct insn *i)           \
 {                                                                               \
-	uint8_t *p = mem_fast(c, i->seg, ea32(c, i, form), 4, 0, 1);            \
-	if (__builtin_expect(p == NULL, 0)) {                                   \
+	uint8_t *p;                                                 \
+	if (__builtin_expect(!mem_fast(c, i->seg, ea32(c, i, form), 4, 0, 1, &p), 0)) { \
 		op_test_m32_imm(c, i);                                          \
 		return;                                                         \
 	}                                                                       \
@@ -390,8 +390,8 @@ static void op_test_m32_imm_##fs(struct cpu *c, const struct insn *i)           
 }                                                                               \
 static void op_test_m_r32_##fs(struct cpu *c, const struct insn *i)             \
 {                                                                               \
-	uint8_t *p = mem_fast(c, i->seg, ea32(c, i, form), 4, 0, 1);            \
-	if (__builtin_expect(p == NULL, 0)) {                                   \
+	uint8_t *p;                                                 \
+	if (__builtin_expect(!mem_fast(c, i->seg, ea32(c, i, form), 4, 0, 1, &p), 0)) { \
 		op_test_m_r32(c, i);                                            \
 		return;                                                         \
 	}                                                                       \
@@ -540,8 +540,8 @@ void op_imul_r32_r32(struct cpu *c, const struct insn *i)
 #define IMUL32_EA_FORMS(fs, form)                                               \
 static void op_imul_r32_m_imm_##fs(struct cpu *c, const struct insn *i)         \
 {                                                                               \
-	uint8_t *p = mem_fast(c, i->seg, ea32(c, i, form), 4, 0, 1);            \
-	if (__builtin_expect(p == NULL, 0)) {                                   \
+	uint8_t *p;                                                 \
+	if (__builtin_expect(!mem_fast(c, i->seg, ea32(c, i, form), 4, 0, 1, &p), 0)) { \
 		op_imul_r_rm_imm(c, i);                                         \
 		return;                                                         \
 	}                                                                       \
@@ -549,8 +549,8 @@ static void op_imul_r32_m_imm_##fs(struct cpu *c, const struct insn *i)         
 }                                                                               \
 static void op_imul_r32_m_##fs(struct cpu *c, const struct insn *i)             \
 {                                                                               \
-	uint8_t *p = mem_fast(c, i->seg, ea32(c, i, form), 4, 0, 1);            \
-	if (__builtin_expect(p == NULL, 0)) {                                   \
+	uint8_t *p;                                                 \
+	if (__builtin_expect(!mem_fast(c, i->seg, ea32(c, i, form), 4, 0, 1, &p), 0)) { \
 		op_imul_r_rm(c, i);                                             \
 		return;                                                         \
 	}                                                                       \

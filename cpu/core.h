@@ -183,7 +183,13 @@ static inline void lf_set(struct cpu *c, int op, int size, uint32_t a, uint32_t 
 	struct core *k = core_of(c);
 	k->lf_op = op | (size << LF_SIZE_SHIFT);
 	k->lf_a = a;
+	/* Empty asms that "use" lf_a and lf_b in memory: they keep GCC from
+	 * merging adjacent 32-bit stores into one vector store, which takes
+	 * two moves to vector registers and a shuffle (four instructions for
+	 * two) in every flag-setting handler. */
+	__asm__("" : "+m"(k->lf_a));
 	k->lf_b = b;
+	__asm__("" : "+m"(k->lf_b));
 	k->lf_res = res;
 }
 /* Record a logic result (AND/OR/XOR/TEST): nothing but the result. */
@@ -578,7 +584,7 @@ static inline __attribute__((always_inline)) uint32_t ea32(const struct cpu *c, 
 }
 
 /* The host address of the `size` bytes (1, 2 or 4) at off in sreg when
- * the access is the plainest case, else NULL with nothing changed, and
+ * the access is the plainest case; else nothing changes, and
  * the caller then runs its general handler, which makes every check of
  * seg_lin() and the MMU again and raises whatever fault is due. The plain
  * case:
@@ -597,25 +603,32 @@ static inline __attribute__((always_inline)) uint32_t ea32(const struct cpu *c, 
  *    has the index's low page bits, so a last byte in the next page never
  *    matches).
  * `hits` TLB hits are counted on the entry, as the fast path does: 1 for
- * one access, 2 for a read-modify-write through one translation. */
-static inline __attribute__((always_inline)) uint8_t *mem_fast(struct cpu *c, int sreg, uint32_t off,
-							       int size, int write, unsigned hits)
+ * one access, 2 for a read-modify-write through one translation. Returns
+ * 1 with the host address in *host, or 0 (the access is not plain). */
+static inline __attribute__((always_inline)) int mem_fast(struct cpu *c, int sreg, uint32_t off, int size,
+							   int write, unsigned hits, uint8_t **host)
 {
 	const struct seg_cache *s = &c->s.seg[sreg];
 	uint32_t fl = s->flags;
 
 	if (__builtin_expect(write ? (fl & SEG_AB_MASK_W) != SEG_AB_DATA_RW
 				   : (fl & SEG_AB_MASK_R) != SEG_AB_DATA, 0))
-		return NULL;
+		return 0;
 	if (__builtin_expect((uint64_t)off + (uint32_t)(size - 1) > s->limit, 0))
-		return NULL;
+		return 0;
 	uint32_t lin = s->base + off;
+	/* t[write] as one array of both privileges' tables: the index is
+	 * user << MMU_FAST_BITS | page, computed once */
 	struct mmu_fast *f = (struct mmu_fast *)(void *)c->mmu;
-	struct mmu_fast_entry *e = &f->t[write][c->cpl == 3][(lin >> PAGE_SHIFT) & (MMU_FAST_SIZE - 1)];
+	uintptr_t idx = ((uintptr_t)(c->cpl == 3) << MMU_FAST_BITS) |
+			((lin >> PAGE_SHIFT) & (MMU_FAST_SIZE - 1));
+	struct mmu_fast_entry *e = (struct mmu_fast_entry *)(void *)
+		((char *)f->t[write] + idx * sizeof(struct mmu_fast_entry));
 	if (__builtin_expect(e->tag != ((lin + (uint32_t)(size - 1)) & ~(uint32_t)(PAGE_SIZE - 1)), 0))
-		return NULL;
+		return 0;
 	e->hits += hits;
-	return (uint8_t *)((uintptr_t)lin + e->addend);
+	*host = (uint8_t *)((uintptr_t)lin + e->addend);
+	return 1;
 }
 
 /* Test hook: decode_insn() leaves every instruction with its general

@@ -122,8 +122,8 @@ HANDLER_FLATTEN void op_mov_r32_m(struct cpu *c, const struct insn *i)
 #define MOV32_EA_FORMS(fs, form)                                                \
 static void op_mov_m_r32_##fs(struct cpu *c, const struct insn *i)              \
 {                                                                               \
-	uint8_t *p = mem_fast(c, i->seg, ea32(c, i, form), 4, 1, 1);            \
-	if (__builtin_expect(p == NULL, 0)) {                                   \
+	uint8_t *p;                                                 \
+	if (__builtin_expect(!mem_fast(c, i->seg, ea32(c, i, form), 4, 1, 1, &p), 0)) { \
 		op_mov_m_r32(c, i);                                             \
 		return;                                                         \
 	}                                                                       \
@@ -131,8 +131,8 @@ static void op_mov_m_r32_##fs(struct cpu *c, const struct insn *i)              
 }                                                                               \
 static void op_mov_r32_m_##fs(struct cpu *c, const struct insn *i)              \
 {                                                                               \
-	uint8_t *p = mem_fast(c, i->seg, ea32(c, i, form), 4, 0, 1);            \
-	if (__builtin_expect(p == NULL, 0)) {                                   \
+	uint8_t *p;                                                 \
+	if (__builtin_expect(!mem_fast(c, i->seg, ea32(c, i, form), 4, 0, 1, &p), 0)) { \
 		op_mov_r32_m(c, i);                                             \
 		return;                                                         \
 	}                                                                       \
@@ -140,8 +140,8 @@ static void op_mov_r32_m_##fs(struct cpu *c, const struct insn *i)              
 }                                                                               \
 static void op_mov_m32_imm_##fs(struct cpu *c, const struct insn *i)            \
 {                                                                               \
-	uint8_t *p = mem_fast(c, i->seg, ea32(c, i, form), 4, 1, 1);            \
-	if (__builtin_expect(p == NULL, 0)) {                                   \
+	uint8_t *p;                                                 \
+	if (__builtin_expect(!mem_fast(c, i->seg, ea32(c, i, form), 4, 1, 1, &p), 0)) { \
 		op_mov_m32_imm(c, i);                                           \
 		return;                                                         \
 	}                                                                       \
@@ -149,8 +149,8 @@ static void op_mov_m32_imm_##fs(struct cpu *c, const struct insn *i)            
 }                                                                               \
 static void op_movzx_r32_m8_##fs(struct cpu *c, const struct insn *i)           \
 {                                                                               \
-	uint8_t *p = mem_fast(c, i->seg, ea32(c, i, form), 1, 0, 1);            \
-	if (__builtin_expect(p == NULL, 0)) {                                   \
+	uint8_t *p;                                                 \
+	if (__builtin_expect(!mem_fast(c, i->seg, ea32(c, i, form), 1, 0, 1, &p), 0)) { \
 		op_movzx_r32_m8(c, i);                                          \
 		return;                                                         \
 	}                                                                       \
@@ -158,8 +158,8 @@ static void op_movzx_r32_m8_##fs(struct cpu *c, const struct insn *i)           
 }                                                                               \
 static void op_movzx_r32_m16_##fs(struct cpu *c, const struct insn *i)          \
 {                                                                               \
-	uint8_t *p = mem_fast(c, i->seg, ea32(c, i, form), 2, 0, 1);            \
-	if (__builtin_expect(p == NULL, 0)) {                                   \
+	uint8_t *p;                                                 \
+	if (__builtin_expect(!mem_fast(c, i->seg, ea32(c, i, form), 2, 0, 1, &p), 0)) { \
 		op_movzx_r32_m16(c, i);                                         \
 		return;                                                         \
 	}                                                                       \
@@ -167,8 +167,8 @@ static void op_movzx_r32_m16_##fs(struct cpu *c, const struct insn *i)          
 }                                                                               \
 static void op_movsx_r32_m8_##fs(struct cpu *c, const struct insn *i)           \
 {                                                                               \
-	uint8_t *p = mem_fast(c, i->seg, ea32(c, i, form), 1, 0, 1);            \
-	if (__builtin_expect(p == NULL, 0)) {                                   \
+	uint8_t *p;                                                 \
+	if (__builtin_expect(!mem_fast(c, i->seg, ea32(c, i, form), 1, 0, 1, &p), 0)) { \
 		op_movsx_r32_m8(c, i);                                          \
 		return;                                                         \
 	}                                                                       \
@@ -176,8 +176,8 @@ static void op_movsx_r32_m8_##fs(struct cpu *c, const struct insn *i)           
 }                                                                               \
 static void op_movsx_r32_m16_##fs(struct cpu *c, const struct insn *i)          \
 {                                                                               \
-	uint8_t *p = mem_fast(c, i->seg, ea32(c, i, form), 2, 0, 1);            \
-	if (__builtin_expect(p == NULL, 0)) {                                   \
+	uint8_t *p;                                                 \
+	if (__builtin_expect(!mem_fast(c, i->seg, ea32(c, i, form), 2, 0, 1, &p), 0)) { \
 		op_movsx_r32_m16(c, i);                                         \
 		return;                                                         \
 	}                                                                       \
