@@ -154,57 +154,49 @@ ALU32_FORMS(xor, 6)
 ALU32_FORMS(cmp, 7)
 
 /* The memory forms once more, one per address form of a 32-bit address
- * size (EAF_*, chosen by decode_insn): the plain case (mem_fast()) inline
- * with the offset computed for that form, anything else handed to the
- * handler above, which starts over with every check (mem_fast() changed
- * nothing). A memory destination reads and writes through one translation
- * of the write table, counted as two TLB hits, as alu_mem() does; CMP
- * reads through the read table. */
-#define ALU32_EA_FORMS(name, op, fs, form)                                      \
-static void op_##name##_m_r32_##fs(struct cpu *c, const struct insn *i)         \
+ * size (EAF_*, chosen by decode_insn), with the offset computed for that
+ * form and the plain cases inline (core.h's READ_FORM_HANDLER, rmw_plain);
+ * anything else is handed to the handler above, which starts over with
+ * every check (nothing has changed yet). A memory destination reads and
+ * writes through one translation of the write table, counted as two TLB
+ * hits, as alu_mem() does; CMP only reads.
+ * ADD..XOR m32, r32 and m32, imm: */
+#define ALU32_MEM_DST(name, op, fs, form, kindname, bexpr)                      \
+static void op_##name##_##kindname##_##fs(struct cpu *c, const struct insn *i)  \
 {                                                                               \
-	uint8_t *p;                                                                     \
-	if (__builtin_expect(!mem_fast(c, i->seg, ea32(c, i, form), 4, op != 7, op != 7 ? 2 : 1, &p), 0)) { \
-		op_##name##_m_r32(c, i);                                        \
+	int kind;                                                               \
+	uint8_t *p;                                                             \
+	if (__builtin_expect(!rmw_plain(c, i->seg, ea32(c, i, form), 4, &p), 0)) { \
+		op_##name##_##kindname(c, i);                                   \
 		return;                                                         \
 	}                                                                       \
-	int kind;                                                               \
-	uint32_t a = load_host(p, 4), b = c->s.gpr[i->src];                     \
+	uint32_t a = load_host(p, 4), b = (bexpr);                              \
 	uint32_t r = alu_calc(c, op, a, b, 4, &kind);                           \
-	if (op != 7)                                                            \
-		store_host(p, 4, r);                                            \
+	store_host(p, 4, r);                                                    \
 	alu_record(c, kind, 4, a, b, r);                                        \
-}                                                                               \
-static void op_##name##_m_imm32_##fs(struct cpu *c, const struct insn *i)       \
-{                                                                               \
-	uint8_t *p;                                                                     \
-	if (__builtin_expect(!mem_fast(c, i->seg, ea32(c, i, form), 4, op != 7, op != 7 ? 2 : 1, &p), 0)) { \
-		op_##name##_m_imm32(c, i);                                      \
-		return;                                                         \
-	}                                                                       \
-	int kind;                                                               \
-	uint32_t a = load_host(p, 4), b = i->imm;                               \
-	uint32_t r = alu_calc(c, op, a, b, 4, &kind);                           \
-	if (op != 7)                                                            \
-		store_host(p, 4, r);                                            \
-	alu_record(c, kind, 4, a, b, r);                                        \
-}                                                                               \
-static void op_##name##_r32_m_##fs(struct cpu *c, const struct insn *i)         \
-{                                                                               \
-	uint8_t *p;                                                 \
-	if (__builtin_expect(!mem_fast(c, i->seg, ea32(c, i, form), 4, 0, 1, &p), 0)) { \
-		op_##name##_r32_m(c, i);                                        \
-		return;                                                         \
-	}                                                                       \
-	int kind;                                                               \
-	uint32_t a = c->s.gpr[i->dst], b = load_host(p, 4);                     \
-	uint32_t r = alu_calc(c, op, a, b, 4, &kind);                           \
-	alu_record(c, kind, 4, a, b, r);                                        \
-	if (op != 7)                                                            \
-		c->s.gpr[i->dst] = r;                                           \
 }
+/* r32, m32 (all eight) */
+#define ALU32_R_M(name, op, fs, form)                                           \
+READ_FORM_HANDLER(op_##name##_r32_m_##fs, form, 4, op_##name##_r32_m,           \
+	int kind;                                                               \
+	uint32_t a = c->s.gpr[i->dst];                                          \
+	uint32_t r = alu_calc(c, op, a, v, 4, &kind);                           \
+	alu_record(c, kind, 4, a, v, r);                                        \
+	if (op != 7)                                                            \
+		c->s.gpr[i->dst] = r;)
+#define ALU32_EA_FORMS(name, op, fs, form)                                      \
+ALU32_MEM_DST(name, op, fs, form, m_r32, c->s.gpr[i->src])                      \
+ALU32_MEM_DST(name, op, fs, form, m_imm32, i->imm)                              \
+ALU32_R_M(name, op, fs, form)
+/* CMP m32, r32 and m32, imm: reads only */
+#define CMP32_EA_FORMS(fs, form)                                                \
+READ_FORM_HANDLER(op_cmp_m_r32_##fs, form, 4, op_cmp_m_r32,                     \
+	lf_set(c, LF_SUB, 4, v, c->s.gpr[i->src], v - c->s.gpr[i->src]);)       \
+READ_FORM_HANDLER(op_cmp_m_imm32_##fs, form, 4, op_cmp_m_imm32,                 \
+	lf_set(c, LF_SUB, 4, v, i->imm, v - i->imm);)                           \
+ALU32_R_M(cmp, 7, fs, form)
 
-#define ALU32_ALL_EA_FORMS(name, op) \
+#define ALU32_ALL_EA_FORMS(name, op)                                            \
 	ALU32_EA_FORMS(name, op, b, EAF_B) ALU32_EA_FORMS(name, op, bis, EAF_BIS) \
 	ALU32_EA_FORMS(name, op, is, EAF_IS) ALU32_EA_FORMS(name, op, d, EAF_D)
 ALU32_ALL_EA_FORMS(add, 0)
@@ -214,7 +206,10 @@ ALU32_ALL_EA_FORMS(sbb, 3)
 ALU32_ALL_EA_FORMS(and, 4)
 ALU32_ALL_EA_FORMS(sub, 5)
 ALU32_ALL_EA_FORMS(xor, 6)
-ALU32_ALL_EA_FORMS(cmp, 7)
+CMP32_EA_FORMS(b, EAF_B)
+CMP32_EA_FORMS(bis, EAF_BIS)
+CMP32_EA_FORMS(is, EAF_IS)
+CMP32_EA_FORMS(d, EAF_D)
 
 #define EA_ROW(name, kind) { op_##name##_##kind##_b, op_##name##_##kind##_bis, \
 			     op_##name##_##kind##_is, op_##name##_##kind##_d }
@@ -379,24 +374,10 @@ HANDLER_FLATTEN void op_test_m_r32(struct cpu *c, const struct insn *i)
 /* The two 32-bit TEST forms with memory by address form (see
  * ALU32_EA_FORMS). */
 #define TEST32_EA_FORMS(fs, form)                                               \
-static void op_test_m32_imm_##fs(struct cpu *c, const struct insn *i)           \
-{                                                                               \
-	uint8_t *p;                                                 \
-	if (__builtin_expect(!mem_fast(c, i->seg, ea32(c, i, form), 4, 0, 1, &p), 0)) { \
-		op_test_m32_imm(c, i);                                          \
-		return;                                                         \
-	}                                                                       \
-	lf_set_logic(c, 4, load_host(p, 4) & i->imm);                           \
-}                                                                               \
-static void op_test_m_r32_##fs(struct cpu *c, const struct insn *i)             \
-{                                                                               \
-	uint8_t *p;                                                 \
-	if (__builtin_expect(!mem_fast(c, i->seg, ea32(c, i, form), 4, 0, 1, &p), 0)) { \
-		op_test_m_r32(c, i);                                            \
-		return;                                                         \
-	}                                                                       \
-	lf_set_logic(c, 4, load_host(p, 4) & c->s.gpr[i->src]);                 \
-}
+READ_FORM_HANDLER(op_test_m32_imm_##fs, form, 4, op_test_m32_imm,               \
+	lf_set_logic(c, 4, v & i->imm);)                                        \
+READ_FORM_HANDLER(op_test_m_r32_##fs, form, 4, op_test_m_r32,                   \
+	lf_set_logic(c, 4, v & c->s.gpr[i->src]);)
 TEST32_EA_FORMS(b, EAF_B)
 TEST32_EA_FORMS(bis, EAF_BIS)
 TEST32_EA_FORMS(is, EAF_IS)
@@ -538,24 +519,10 @@ void op_imul_r32_r32(struct cpu *c, const struct insn *i)
 }
 
 #define IMUL32_EA_FORMS(fs, form)                                               \
-static void op_imul_r32_m_imm_##fs(struct cpu *c, const struct insn *i)         \
-{                                                                               \
-	uint8_t *p;                                                 \
-	if (__builtin_expect(!mem_fast(c, i->seg, ea32(c, i, form), 4, 0, 1, &p), 0)) { \
-		op_imul_r_rm_imm(c, i);                                         \
-		return;                                                         \
-	}                                                                       \
-	imul32_record(c, load_host(p, 4), i->imm, i->reg);                      \
-}                                                                               \
-static void op_imul_r32_m_##fs(struct cpu *c, const struct insn *i)             \
-{                                                                               \
-	uint8_t *p;                                                 \
-	if (__builtin_expect(!mem_fast(c, i->seg, ea32(c, i, form), 4, 0, 1, &p), 0)) { \
-		op_imul_r_rm(c, i);                                             \
-		return;                                                         \
-	}                                                                       \
-	imul32_record(c, c->s.gpr[i->reg], load_host(p, 4), i->reg);            \
-}
+READ_FORM_HANDLER(op_imul_r32_m_imm_##fs, form, 4, op_imul_r_rm_imm,            \
+	imul32_record(c, v, i->imm, i->reg);)                                   \
+READ_FORM_HANDLER(op_imul_r32_m_##fs, form, 4, op_imul_r_rm,                    \
+	imul32_record(c, c->s.gpr[i->reg], v, i->reg);)
 IMUL32_EA_FORMS(b, EAF_B)
 IMUL32_EA_FORMS(bis, EAF_BIS)
 IMUL32_EA_FORMS(is, EAF_IS)

@@ -583,30 +583,19 @@ static inline __attribute__((always_inline)) uint32_t ea32(const struct cpu *c, 
 	}
 }
 
-/* The host address of the `size` bytes (1, 2 or 4) at off in sreg when
- * the access is the plainest case; else nothing changes, and
- * the caller then runs its general handler, which makes every check of
- * seg_lin() and the MMU again and raises whatever fault is due. The plain
- * case:
+/* Is the access of `size` bytes (1, 2 or 4) at off in sreg the plainest
+ * case of seg_lin()? Then its linear address goes to *lin; else nothing
+ * changes, and the caller runs its general handler, which makes every
+ * check of seg_lin() again and raises whatever fault is due. Plain:
  *  - the cached access byte says present, expand-up data, writable when
  *    `write` (seg_lin()'s one-compare case). In protected mode seg_lin()
  *    then checks the limit only; in real and v86 mode it checks the limit
  *    only whatever the access byte says. So with this access byte the
  *    check is the limit alone in every mode;
  *  - last byte within the limit, computed in 64 bits so that an offset
- *    whose last byte wraps past 4 GiB fails too (seg_lin's last < off);
- *  - a hit in the MMU's fast table of the kind (0: read; 1: write, and the
- *    read half of a read-modify-write) at the current privilege: the entry
- *    is indexed by the page of the first byte and its tag compared with the
- *    page of the last byte, which is mmu_fast_lookup()'s "tag matches and
- *    the access stays in the page" in one compare (an entry's tag always
- *    has the index's low page bits, so a last byte in the next page never
- *    matches).
- * `hits` TLB hits are counted on the entry, as the fast path does: 1 for
- * one access, 2 for a read-modify-write through one translation. Returns
- * 1 with the host address in *host, or 0 (the access is not plain). */
-static inline __attribute__((always_inline)) int mem_fast(struct cpu *c, int sreg, uint32_t off, int size,
-							   int write, unsigned hits, uint8_t **host)
+ *    whose last byte wraps past 4 GiB fails too (seg_lin's last < off). */
+static inline __attribute__((always_inline)) int seg_plain(const struct cpu *c, int sreg, uint32_t off,
+							    int size, int write, uint32_t *lin)
 {
 	const struct seg_cache *s = &c->s.seg[sreg];
 	uint32_t fl = s->flags;
@@ -616,17 +605,103 @@ static inline __attribute__((always_inline)) int mem_fast(struct cpu *c, int sre
 		return 0;
 	if (__builtin_expect((uint64_t)off + (uint32_t)(size - 1) > s->limit, 0))
 		return 0;
-	uint32_t lin = s->base + off;
-	/* t[write] as one array of both privileges' tables: the index is
-	 * user << MMU_FAST_BITS | page, computed once */
+	*lin = s->base + off;
+	return 1;
+}
+
+/* mmu_fast_lookup() for a size of 1, 2 or 4 at the current privilege,
+ * cheaper: the entry is indexed by the page of the first byte and its tag
+ * compared with the page of the last byte, which is "tag matches and the
+ * access stays in the page" in one compare (an entry's tag always has the
+ * index's low page bits, so a last byte in the next page never matches);
+ * the table of the kind (0: read; 1: write, and the read half of a
+ * read-modify-write) is taken as one array over both privileges, so the
+ * index is computed once. */
+static inline __attribute__((always_inline)) struct mmu_fast_entry *
+fast_entry(const struct cpu *c, uint32_t lin, int size, int write)
+{
 	struct mmu_fast *f = (struct mmu_fast *)(void *)c->mmu;
 	uintptr_t idx = ((uintptr_t)(c->cpl == 3) << MMU_FAST_BITS) |
 			((lin >> PAGE_SHIFT) & (MMU_FAST_SIZE - 1));
 	struct mmu_fast_entry *e = (struct mmu_fast_entry *)(void *)
 		((char *)f->t[write] + idx * sizeof(struct mmu_fast_entry));
 	if (__builtin_expect(e->tag != ((lin + (uint32_t)(size - 1)) & ~(uint32_t)(PAGE_SIZE - 1)), 0))
+		return NULL;
+	return e;
+}
+
+/* Define a form handler `fname` that reads `size` bytes of memory at the
+ * address form `form` into v and then runs the statements given last
+ * (which use c, i and v):
+ *  - segment check not plain (seg_plain): the general handler `general`
+ *    does the whole instruction, from the start;
+ *  - fast-table hit: the read inline, one TLB hit counted (mem_read());
+ *  - miss: fname_miss reads through mem_read_miss(), as mem_read() does.
+ * The miss half is a function of its own and both other ways out are
+ * tail calls, so the hit path has no call and saves no registers. */
+#define READ_FORM_HANDLER(fname, form, size, general, ...)                              \
+static __attribute__((noinline)) void fname##_miss(struct cpu *c, const struct insn *i, \
+						   uint32_t lin)                        \
+{                                                                                       \
+	uint32_t v = mem_read_miss(c, lin, size, c->cpl == 3);                          \
+	__VA_ARGS__                                                                     \
+}                                                                                       \
+static void fname(struct cpu *c, const struct insn *i)                                  \
+{                                                                                       \
+	uint32_t lin, v;                                                                \
+	if (__builtin_expect(!seg_plain(c, i->seg, ea32(c, i, form), size, 0, &lin), 0)) { \
+		general(c, i);                                                          \
+		return;                                                                 \
+	}                                                                               \
+	struct mmu_fast_entry *e = fast_entry(c, lin, size, 0);                         \
+	if (__builtin_expect(e == NULL, 0)) {                                           \
+		fname##_miss(c, i, lin);                                                \
+		return;                                                                 \
+	}                                                                               \
+	e->hits++;                                                                      \
+	v = load_host((const uint8_t *)((uintptr_t)lin + e->addend), size);             \
+	__VA_ARGS__                                                                     \
+}
+
+/* The same for a handler that writes the value of the expression given
+ * last (of c and i) to memory (mem_write(), mem_write_miss()). */
+#define WRITE_FORM_HANDLER(fname, form, size, general, ...)                             \
+static __attribute__((noinline)) void fname##_miss(struct cpu *c, const struct insn *i, \
+						   uint32_t lin)                        \
+{                                                                                       \
+	mem_write_miss(c, lin, size, c->cpl == 3, (__VA_ARGS__));                       \
+}                                                                                       \
+static void fname(struct cpu *c, const struct insn *i)                                  \
+{                                                                                       \
+	uint32_t lin;                                                                   \
+	if (__builtin_expect(!seg_plain(c, i->seg, ea32(c, i, form), size, 1, &lin), 0)) { \
+		general(c, i);                                                          \
+		return;                                                                 \
+	}                                                                               \
+	struct mmu_fast_entry *e = fast_entry(c, lin, size, 1);                         \
+	if (__builtin_expect(e == NULL, 0)) {                                           \
+		fname##_miss(c, i, lin);                                                \
+		return;                                                                 \
+	}                                                                               \
+	e->hits++;                                                                      \
+	store_host((uint8_t *)((uintptr_t)lin + e->addend), size, (__VA_ARGS__));       \
+}
+
+/* The read-modify-write of a form handler's memory destination: the host
+ * address of the operand when its segment check is plain and the write
+ * table has the page, counted as the two TLB hits of the read and the
+ * write (alu_mem()); else 0, nothing done, and the caller runs its general
+ * handler. */
+static inline __attribute__((always_inline)) int rmw_plain(struct cpu *c, int sreg, uint32_t off,
+							    int size, uint8_t **host)
+{
+	uint32_t lin;
+	if (!seg_plain(c, sreg, off, size, 1, &lin))
 		return 0;
-	e->hits += hits;
+	struct mmu_fast_entry *e = fast_entry(c, lin, size, 1);
+	if (__builtin_expect(e == NULL, 0))
+		return 0;
+	e->hits += 2;
 	*host = (uint8_t *)((uintptr_t)lin + e->addend);
 	return 1;
 }

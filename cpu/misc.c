@@ -115,74 +115,21 @@ HANDLER_FLATTEN void op_mov_r32_m(struct cpu *c, const struct insn *i)
 	c->s.gpr[i->reg] = mem_read(c, i->seg, insn_ea(c, i), 4);
 }
 
-/* The same and C7 /0 (MOV m32, imm32) once per address form of a 32-bit
- * address size (chosen by decode_insn): the plain case (core.h's
- * mem_fast()) inline, anything else handed to the handler above, which
- * starts over with every check. */
+/* The same, C7 /0 (MOV m32, imm32) and MOVZX/MOVSX with memory once per
+ * address form of a 32-bit address size (chosen by decode_insn), with the
+ * offset computed for that form and the plain cases inline (core.h's
+ * READ_FORM_HANDLER, WRITE_FORM_HANDLER); anything else is handed to the handler above,
+ * which starts over with every check (nothing has changed yet). */
 #define MOV32_EA_FORMS(fs, form)                                                \
-static void op_mov_m_r32_##fs(struct cpu *c, const struct insn *i)              \
-{                                                                               \
-	uint8_t *p;                                                 \
-	if (__builtin_expect(!mem_fast(c, i->seg, ea32(c, i, form), 4, 1, 1, &p), 0)) { \
-		op_mov_m_r32(c, i);                                             \
-		return;                                                         \
-	}                                                                       \
-	store_host(p, 4, c->s.gpr[i->reg]);                                     \
-}                                                                               \
-static void op_mov_r32_m_##fs(struct cpu *c, const struct insn *i)              \
-{                                                                               \
-	uint8_t *p;                                                 \
-	if (__builtin_expect(!mem_fast(c, i->seg, ea32(c, i, form), 4, 0, 1, &p), 0)) { \
-		op_mov_r32_m(c, i);                                             \
-		return;                                                         \
-	}                                                                       \
-	c->s.gpr[i->reg] = load_host(p, 4);                                     \
-}                                                                               \
-static void op_mov_m32_imm_##fs(struct cpu *c, const struct insn *i)            \
-{                                                                               \
-	uint8_t *p;                                                 \
-	if (__builtin_expect(!mem_fast(c, i->seg, ea32(c, i, form), 4, 1, 1, &p), 0)) { \
-		op_mov_m32_imm(c, i);                                           \
-		return;                                                         \
-	}                                                                       \
-	store_host(p, 4, i->imm);                                               \
-}                                                                               \
-static void op_movzx_r32_m8_##fs(struct cpu *c, const struct insn *i)           \
-{                                                                               \
-	uint8_t *p;                                                 \
-	if (__builtin_expect(!mem_fast(c, i->seg, ea32(c, i, form), 1, 0, 1, &p), 0)) { \
-		op_movzx_r32_m8(c, i);                                          \
-		return;                                                         \
-	}                                                                       \
-	c->s.gpr[i->dst] = *p;                                                  \
-}                                                                               \
-static void op_movzx_r32_m16_##fs(struct cpu *c, const struct insn *i)          \
-{                                                                               \
-	uint8_t *p;                                                 \
-	if (__builtin_expect(!mem_fast(c, i->seg, ea32(c, i, form), 2, 0, 1, &p), 0)) { \
-		op_movzx_r32_m16(c, i);                                         \
-		return;                                                         \
-	}                                                                       \
-	c->s.gpr[i->dst] = load_host(p, 2);                                     \
-}                                                                               \
-static void op_movsx_r32_m8_##fs(struct cpu *c, const struct insn *i)           \
-{                                                                               \
-	uint8_t *p;                                                 \
-	if (__builtin_expect(!mem_fast(c, i->seg, ea32(c, i, form), 1, 0, 1, &p), 0)) { \
-		op_movsx_r32_m8(c, i);                                          \
-		return;                                                         \
-	}                                                                       \
-	c->s.gpr[i->dst] = (uint32_t)(int32_t)(int8_t)*p;                       \
-}                                                                               \
-static void op_movsx_r32_m16_##fs(struct cpu *c, const struct insn *i)          \
-{                                                                               \
-	uint8_t *p;                                                 \
-	if (__builtin_expect(!mem_fast(c, i->seg, ea32(c, i, form), 2, 0, 1, &p), 0)) { \
-		op_movsx_r32_m16(c, i);                                         \
-		return;                                                         \
-	}                                                                       \
-	c->s.gpr[i->dst] = (uint32_t)(int32_t)(int16_t)load_host(p, 2);         \
-}
+WRITE_FORM_HANDLER(op_mov_m_r32_##fs, form, 4, op_mov_m_r32, c->s.gpr[i->reg])  \
+READ_FORM_HANDLER(op_mov_r32_m_##fs, form, 4, op_mov_r32_m, c->s.gpr[i->reg] = v;) \
+WRITE_FORM_HANDLER(op_mov_m32_imm_##fs, form, 4, op_mov_m32_imm, i->imm)        \
+READ_FORM_HANDLER(op_movzx_r32_m8_##fs, form, 1, op_movzx_r32_m8, c->s.gpr[i->dst] = v;) \
+READ_FORM_HANDLER(op_movzx_r32_m16_##fs, form, 2, op_movzx_r32_m16, c->s.gpr[i->dst] = v;) \
+READ_FORM_HANDLER(op_movsx_r32_m8_##fs, form, 1, op_movsx_r32_m8,               \
+	c->s.gpr[i->dst] = (uint32_t)(int32_t)(int8_t)v;)                       \
+READ_FORM_HANDLER(op_movsx_r32_m16_##fs, form, 2, op_movsx_r32_m16,             \
+	c->s.gpr[i->dst] = (uint32_t)(int32_t)(int16_t)v;)
 MOV32_EA_FORMS(b, EAF_B)
 MOV32_EA_FORMS(bis, EAF_BIS)
 MOV32_EA_FORMS(is, EAF_IS)
