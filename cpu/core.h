@@ -748,6 +748,11 @@ static inline int cond_eval(struct cpu *c, int cc)
 {
 	const struct core *k = core_of(c);
 	int r;
+	/* ZF and SF read lf_res alone whatever the kind: no kind test. */
+	if ((cc >> 1) == 2)
+		return (cc & 1) ? !lf_zf(c) : lf_zf(c);
+	if ((cc >> 1) == 4)
+		return (cc & 1) ? !lf_sf(c) : lf_sf(c);
 	if ((k->lf_op & LF_KIND) == LF_SUB && (cc >> 1) != 5) {
 		/* After CMP/SUB/SBB (the compare-and-branch idiom): each
 		 * condition as one expression of the operands and result. */
