@@ -620,11 +620,13 @@ static inline __attribute__((always_inline)) int seg_plain(const struct cpu *c, 
 static inline __attribute__((always_inline)) struct mmu_fast_entry *
 fast_entry(const struct cpu *c, uint32_t lin, int size, int write)
 {
+	_Static_assert(sizeof(struct mmu_fast_entry) == 32, "entry offset by shifts");
 	struct mmu_fast *f = (struct mmu_fast *)(void *)c->mmu;
-	uintptr_t idx = ((uintptr_t)(c->cpl == 3) << MMU_FAST_BITS) |
-			((lin >> PAGE_SHIFT) & (MMU_FAST_SIZE - 1));
-	struct mmu_fast_entry *e = (struct mmu_fast_entry *)(void *)
-		((char *)f->t[write] + idx * sizeof(struct mmu_fast_entry));
+	/* (cpl + 1) >> 2 is 1 at CPL 3 alone: user << (MMU_FAST_BITS + 5) |
+	 * page << 5, the page bits shifted into place in one go */
+	uintptr_t off = ((uintptr_t)((unsigned)(c->cpl + 1) >> 2) << (MMU_FAST_BITS + 5)) |
+			((lin >> (PAGE_SHIFT - 5)) & ((MMU_FAST_SIZE - 1) << 5));
+	struct mmu_fast_entry *e = (struct mmu_fast_entry *)(void *)((char *)f->t[write] + off);
 	if (__builtin_expect(e->tag != ((lin + (uint32_t)(size - 1)) & ~(uint32_t)(PAGE_SIZE - 1)), 0))
 		return NULL;
 	return e;
