@@ -386,11 +386,16 @@ const insn_fn test_m32_imm_ea[EAF_COUNT] = EA_ROW(test, m32_imm);
 const insn_fn test_m_r32_ea[EAF_COUNT] = EA_ROW(test, m_r32);
 
 /* F6 /0 /1 with a byte register (chosen by decode_insn): the register's
- * dword in i->dst and the byte's position in it (0 for AL..BL, 8 for
- * AH..BH) in i->cnt, as for MOVZX. */
+ * dword in i->dst, its low byte (AL..BL) or, the _rh form, its second
+ * byte (AH..BH), as for MOVZX. */
 void op_test_r8_imm(struct cpu *c, const struct insn *i)
 {
-	lf_set_logic(c, 1, (c->s.gpr[i->dst] >> i->cnt) & i->imm & 0xFF);
+	lf_set_logic(c, 1, c->s.gpr[i->dst] & i->imm & 0xFF);
+}
+
+void op_test_rh_imm(struct cpu *c, const struct insn *i)
+{
+	lf_set_logic(c, 1, (c->s.gpr[i->dst] >> 8) & i->imm & 0xFF);
 }
 
 void op_not_rm(struct cpu *c, const struct insn *i)
@@ -497,7 +502,7 @@ void op_imul_r_rm_imm(struct cpu *c, const struct insn *i)
  * register forms take the destination in i->dst and the source in
  * i->src; the memory forms have one handler per address form (see
  * ALU32_EA_FORMS) and the destination in i->reg. */
-static inline void imul32_record(struct cpu *c, uint32_t a, uint32_t b, int dst)
+static inline void imul32_record(struct cpu *c, uint32_t a, uint32_t b, unsigned dst)
 {
 	int32_t r;
 	uint32_t wide = __builtin_mul_overflow((int32_t)a, (int32_t)b, &r);

@@ -104,10 +104,11 @@ static void specialise(struct insn *i, int twobyte)
 				} else {
 					/* AL CL DL BL AH CH DH BH */
 					i->src = i->rm & 3;
-					i->cnt = (uint8_t)((i->rm & 4) << 1);
 				}
 			}
 			i->fn = mov_x[op >= 0xBE][reg_form][op & 1];
+			if (reg_form && !(op & 1) && (i->rm & 4))
+				i->fn = op >= 0xBE ? op_movsx_r32_rh : op_movzx_r32_rh;
 			if (!reg_form)
 				i->fn = by_ea(i, movx_r32_m_ea[op >= 0xBE][op & 1], i->fn);
 		} else if (op == 0xAF) {
@@ -145,10 +146,9 @@ static void specialise(struct insn *i, int twobyte)
 	} else if (op == 0xF6 && !reg_form && i->reg < 2) {
 		i->fn = op_test_m8_imm;
 	} else if (op == 0xF6 && reg_form && i->reg < 2) {
-		/* TEST r8, imm8: the byte's dword and position, as MOVZX */
+		/* TEST r8, imm8: the byte's dword, low or second byte, as MOVZX */
 		i->dst = i->rm & 3;
-		i->cnt = (uint8_t)((i->rm & 4) << 1);
-		i->fn = op_test_r8_imm;
+		i->fn = (i->rm & 4) ? op_test_rh_imm : op_test_r8_imm;
 	} else if (op == 0xF7 && !reg_form && i->reg < 2) {
 		i->fn = by_ea(i, test_m32_imm_ea, op_test_m32_imm);
 	} else if (op == 0x85 && !reg_form) {

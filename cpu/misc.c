@@ -273,11 +273,17 @@ void op_movsx(struct cpu *c, const struct insn *i)
 }
 
 /* MOVZX/MOVSX with a 32-bit destination (chosen by decode_insn). The
- * byte-register forms read register i->src shifted right by i->cnt (AL..BL:
- * 0, AH..BH: 8); the 16-bit ones the low half of i->src. */
+ * byte-register forms read the low byte of register i->src (AL..BL) or,
+ * the _rh forms, its second byte (AH..BH): a constant shift rather than
+ * one by i->cnt. The 16-bit ones read the low half of i->src. */
 void op_movzx_r32_r8(struct cpu *c, const struct insn *i)
 {
-	c->s.gpr[i->dst] = (uint8_t)(c->s.gpr[i->src] >> i->cnt);
+	c->s.gpr[i->dst] = (uint8_t)c->s.gpr[i->src];
+}
+
+void op_movzx_r32_rh(struct cpu *c, const struct insn *i)
+{
+	c->s.gpr[i->dst] = (uint8_t)(c->s.gpr[i->src] >> 8);
 }
 
 void op_movzx_r32_r16(struct cpu *c, const struct insn *i)
@@ -287,7 +293,12 @@ void op_movzx_r32_r16(struct cpu *c, const struct insn *i)
 
 void op_movsx_r32_r8(struct cpu *c, const struct insn *i)
 {
-	c->s.gpr[i->dst] = (uint32_t)(int32_t)(int8_t)(c->s.gpr[i->src] >> i->cnt);
+	c->s.gpr[i->dst] = (uint32_t)(int32_t)(int8_t)c->s.gpr[i->src];
+}
+
+void op_movsx_r32_rh(struct cpu *c, const struct insn *i)
+{
+	c->s.gpr[i->dst] = (uint32_t)(int32_t)(int8_t)(c->s.gpr[i->src] >> 8);
 }
 
 void op_movsx_r32_r16(struct cpu *c, const struct insn *i)
