@@ -102,10 +102,10 @@ static void build_ops(void)
 	add_op(0x89, -1, -1, 0, 0);          /* MOV m32, r32 */
 	add_op(0x8B, -1, -1, 0, 0);          /* MOV r32, m32 */
 	add_op(0xC7, -1, 0, 4, 0);           /* MOV m32, imm32 */
-	add_op(0x0F, 0xB6, -1, 0, 1);        /* MOVZX r32, m8 */
-	add_op(0x0F, 0xB7, -1, 0, 1);        /* MOVZX r32, m16 */
-	add_op(0x0F, 0xBE, -1, 0, 1);        /* MOVSX r32, m8 */
-	add_op(0x0F, 0xBF, -1, 0, 1);        /* MOVSX r32, m16 */
+	add_op(0x0F, 0xB6, -1, 0, 1);        /* MOVZX r32, r/m8 */
+	add_op(0x0F, 0xB7, -1, 0, 1);        /* MOVZX r32, r/m16 */
+	add_op(0x0F, 0xBE, -1, 0, 1);        /* MOVSX r32, r/m8 */
+	add_op(0x0F, 0xBF, -1, 0, 1);        /* MOVSX r32, r/m16 */
 	add_op(0x69, -1, -1, 4, 1);          /* IMUL r32, r/m32, imm32 */
 	add_op(0x6B, -1, -1, 1, 1);          /* IMUL r32, r/m32, imm8 */
 	add_op(0x0F, 0xAF, -1, 0, 1);        /* IMUL r32, r/m32 */
