@@ -79,8 +79,10 @@ static insn_fn by_ea(const struct insn *i, const insn_fn *forms, insn_fn general
  * same semantics as the generic handler the table names, with the
  * operation, size and operand kinds fixed and the registers (i->dst,
  * i->src) and shift count (i->cnt) worked out here once instead of at
- * every execution. Only called for valid instructions with a 32-bit
- * operand size; `twobyte` says the opcode is from the 0F map. */
+ * every execution. Memory forms with a 32-bit address size go one step
+ * further, to the handler for their address form (by_ea). Only called for
+ * valid instructions with a 32-bit operand size; `twobyte` says the opcode
+ * is from the 0F map. */
 static void specialise(struct insn *i, int twobyte)
 {
 	uint8_t op = i->op;
