@@ -166,7 +166,7 @@ static void op_##name##_##kindname##_##fs(struct cpu *c, const struct insn *i)  
 {                                                                               \
 	int kind;                                                               \
 	uint8_t *p;                                                             \
-	if (__builtin_expect(!rmw_plain(c, i->seg, ea32(c, i, form), 4, &p), 0)) { \
+	if (__builtin_expect(!rmw_plain(c, i, ea32(c, i, form), 4, &p), 0)) { \
 		op_##name##_##kindname(c, i);                                   \
 		return;                                                         \
 	}                                                                       \

@@ -40,6 +40,9 @@ struct insn {
 	 * it picks (see specialise()); the generic handlers ignore them. */
 	uint8_t dst, src;   /* destination / source register number */
 	uint8_t cnt;        /* masked shift count */
+	uint8_t seg_off;    /* seg * sizeof(struct seg_cache): the segment's
+			       offset in c->s.seg, for the address-form
+			       handlers (one load, no multiply) */
 };
 
 /* Decoder results besides a length. */
@@ -583,7 +586,8 @@ static inline __attribute__((always_inline)) uint32_t ea32(const struct cpu *c, 
 	}
 }
 
-/* Is the access of `size` bytes (1, 2 or 4) at off in sreg the plainest
+/* Is the access of `size` bytes (1, 2 or 4) at off in the segment of the
+ * memory operand of i (i->seg, by i->seg_off) the plainest
  * case of seg_lin()? Then its linear address goes to *lin; else nothing
  * changes, and the caller runs its general handler, which makes every
  * check of seg_lin() again and raises whatever fault is due. Plain:
@@ -594,10 +598,11 @@ static inline __attribute__((always_inline)) uint32_t ea32(const struct cpu *c, 
  *    check is the limit alone in every mode;
  *  - last byte within the limit, computed in 64 bits so that an offset
  *    whose last byte wraps past 4 GiB fails too (seg_lin's last < off). */
-static inline __attribute__((always_inline)) int seg_plain(const struct cpu *c, int sreg, uint32_t off,
-							    int size, int write, uint32_t *lin)
+static inline __attribute__((always_inline)) int seg_plain(const struct cpu *c, const struct insn *i,
+							    uint32_t off, int size, int write, uint32_t *lin)
 {
-	const struct seg_cache *s = &c->s.seg[sreg];
+	const struct seg_cache *s = (const struct seg_cache *)(const void *)
+		((const char *)c->s.seg + i->seg_off);
 	uint32_t fl = s->flags;
 
 	if (__builtin_expect(write ? (fl & SEG_AB_MASK_W) != SEG_AB_DATA_RW
@@ -651,7 +656,7 @@ static __attribute__((noinline)) void fname##_miss(struct cpu *c, const struct i
 static void fname(struct cpu *c, const struct insn *i)                                  \
 {                                                                                       \
 	uint32_t lin, v;                                                                \
-	if (__builtin_expect(!seg_plain(c, i->seg, ea32(c, i, form), size, 0, &lin), 0)) { \
+	if (__builtin_expect(!seg_plain(c, i, ea32(c, i, form), size, 0, &lin), 0)) { \
 		general(c, i);                                                          \
 		return;                                                                 \
 	}                                                                               \
@@ -676,7 +681,7 @@ static __attribute__((noinline)) void fname##_miss(struct cpu *c, const struct i
 static void fname(struct cpu *c, const struct insn *i)                                  \
 {                                                                                       \
 	uint32_t lin;                                                                   \
-	if (__builtin_expect(!seg_plain(c, i->seg, ea32(c, i, form), size, 1, &lin), 0)) { \
+	if (__builtin_expect(!seg_plain(c, i, ea32(c, i, form), size, 1, &lin), 0)) { \
 		general(c, i);                                                          \
 		return;                                                                 \
 	}                                                                               \
@@ -694,11 +699,11 @@ static void fname(struct cpu *c, const struct insn *i)                          
  * table has the page, counted as the two TLB hits of the read and the
  * write (alu_mem()); else 0, nothing done, and the caller runs its general
  * handler. */
-static inline __attribute__((always_inline)) int rmw_plain(struct cpu *c, int sreg, uint32_t off,
-							    int size, uint8_t **host)
+static inline __attribute__((always_inline)) int rmw_plain(struct cpu *c, const struct insn *i,
+							    uint32_t off, int size, uint8_t **host)
 {
 	uint32_t lin;
-	if (!seg_plain(c, sreg, off, size, 1, &lin))
+	if (!seg_plain(c, i, off, size, 1, &lin))
 		return 0;
 	struct mmu_fast_entry *e = fast_entry(c, lin, size, 1);
 	if (__builtin_expect(e == NULL, 0))

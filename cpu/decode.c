@@ -365,6 +365,7 @@ opcode:
 		i->seg = seg;
 	else if (!(f & D_M))
 		i->seg = S_DS;
+	i->seg_off = (uint8_t)(i->seg * sizeof(struct seg_cache));
 
 	/* Immediates. */
 	if (f & D_IB) {
