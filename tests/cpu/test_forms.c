@@ -2,9 +2,9 @@
  * operand sizes (address forms of memory operands, IMUL, TEST r8) against
  * the general handlers of the same bytes.
  *
- * Two machines run the same random cases side by side: one decodes as
- * usual, the other with decode_generic_only set, so that every instruction
- * runs its general handler. A case is one instruction (then HLT) with a
+ * Two machines (P6; also 386 and 486) run the same random cases side by
+ * side: one decodes as usual, the other with decode_generic_only set, so
+ * that every instruction runs its general handler. A case is one instruction (then HLT) with a
  * random operation, operand kind, addressing form, segment override,
  * register and flag state, in one of three modes (flat protected mode at
  * CPL 0 and 3 with paging, real mode with 66/67 prefixes), and a target
@@ -44,14 +44,16 @@ static void map_pages(struct tm *t)
 	}
 }
 
-static void setup(void)
+static void machines(enum cpu_model m)
 {
 	decode_generic_only = 0;
-	tm_init(&spec, CPU_P6);
-	tm_init(&gen, CPU_P6);
+	tm_init(&spec, m);
+	tm_init(&gen, m);
 	map_pages(&spec);
 	map_pages(&gen);
 }
+
+static void setup(void) { machines(CPU_P6); }
 
 static void teardown(void)
 {
@@ -450,15 +452,33 @@ Test(forms, specialised_forms_are_picked)
 	}
 }
 
-Test(forms, same_as_general_handlers)
+static void compare_cases(uint32_t seed, int n)
 {
-	uint32_t st = 0x5EEDF00Du;
+	uint32_t st = seed;
 	struct kase k;
 	build_ops();
-	for (int n = 0; n < 30000; n++) {
+	for (int c = 0; c < n; c++) {
 		make_case(&st, &k);
-		check_case(&k, n);
+		check_case(&k, c);
 	}
+}
+
+Test(forms, same_as_general_handlers) { compare_cases(0x5EEDF00Du, 30000); }
+
+/* The 386's unified TLB and the 486's: other TLB geometries behind the
+ * same fast tables. */
+Test(forms, same_as_general_handlers_386)
+{
+	teardown();
+	machines(CPU_386);
+	compare_cases(0x386386u, 10000);
+}
+
+Test(forms, same_as_general_handlers_486)
+{
+	teardown();
+	machines(CPU_486);
+	compare_cases(0x486486u, 10000);
 }
 
 /* The cases above must actually reach the form handlers' plain path and
