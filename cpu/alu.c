@@ -153,6 +153,73 @@ ALU32_FORMS(sub, 5)
 ALU32_FORMS(xor, 6)
 ALU32_FORMS(cmp, 7)
 
+/* The memory forms once more, one per address form of a 32-bit address
+ * size (EAF_*, chosen by decode_insn), with the offset computed for that
+ * form and the plain cases inline (core.h's READ_FORM_HANDLER, rmw_plain);
+ * anything else is handed to the handler above, which starts over with
+ * every check (nothing has changed yet). A memory destination reads and
+ * writes through one translation of the write table, counted as two TLB
+ * hits, as alu_mem() does; CMP only reads.
+ * ADD..XOR m32, r32 and m32, imm: */
+#define ALU32_MEM_DST(name, op, fs, form, kindname, bexpr)                      \
+static void op_##name##_##kindname##_##fs(struct cpu *c, const struct insn *i)  \
+{                                                                               \
+	int kind;                                                               \
+	uint8_t *p;                                                             \
+	if (__builtin_expect(!rmw_plain(c, i, ea32(c, i, form), 4, &p), 0)) { \
+		op_##name##_##kindname(c, i);                                   \
+		return;                                                         \
+	}                                                                       \
+	uint32_t a = load_host(p, 4), b = (bexpr);                              \
+	uint32_t r = alu_calc(c, op, a, b, 4, &kind);                           \
+	store_host(p, 4, r);                                                    \
+	alu_record(c, kind, 4, a, b, r);                                        \
+}
+/* r32, m32 (all eight) */
+#define ALU32_R_M(name, op, fs, form)                                           \
+READ_FORM_HANDLER(op_##name##_r32_m_##fs, form, 4, op_##name##_r32_m,           \
+	int kind;                                                               \
+	uint32_t a = c->s.gpr[i->dst];                                          \
+	uint32_t r = alu_calc(c, op, a, v, 4, &kind);                           \
+	alu_record(c, kind, 4, a, v, r);                                        \
+	if (op != 7)                                                            \
+		c->s.gpr[i->dst] = r;)
+#define ALU32_EA_FORMS(name, op, fs, form)                                      \
+ALU32_MEM_DST(name, op, fs, form, m_r32, c->s.gpr[i->src])                      \
+ALU32_MEM_DST(name, op, fs, form, m_imm32, i->imm)                              \
+ALU32_R_M(name, op, fs, form)
+/* CMP m32, r32 and m32, imm: reads only */
+#define CMP32_EA_FORMS(fs, form)                                                \
+READ_FORM_HANDLER(op_cmp_m_r32_##fs, form, 4, op_cmp_m_r32,                     \
+	lf_set(c, LF_SUB, 4, v, c->s.gpr[i->src], v - c->s.gpr[i->src]);)       \
+READ_FORM_HANDLER(op_cmp_m_imm32_##fs, form, 4, op_cmp_m_imm32,                 \
+	lf_set(c, LF_SUB, 4, v, i->imm, v - i->imm);)                           \
+ALU32_R_M(cmp, 7, fs, form)
+
+#define ALU32_ALL_EA_FORMS(name, op)                                            \
+	ALU32_EA_FORMS(name, op, b, EAF_B) ALU32_EA_FORMS(name, op, bis, EAF_BIS) \
+	ALU32_EA_FORMS(name, op, is, EAF_IS) ALU32_EA_FORMS(name, op, d, EAF_D)
+ALU32_ALL_EA_FORMS(add, 0)
+ALU32_ALL_EA_FORMS(or, 1)
+ALU32_ALL_EA_FORMS(adc, 2)
+ALU32_ALL_EA_FORMS(sbb, 3)
+ALU32_ALL_EA_FORMS(and, 4)
+ALU32_ALL_EA_FORMS(sub, 5)
+ALU32_ALL_EA_FORMS(xor, 6)
+CMP32_EA_FORMS(b, EAF_B)
+CMP32_EA_FORMS(bis, EAF_BIS)
+CMP32_EA_FORMS(is, EAF_IS)
+CMP32_EA_FORMS(d, EAF_D)
+
+#define EA_ROW(name, kind) { op_##name##_##kind##_b, op_##name##_##kind##_bis, \
+			     op_##name##_##kind##_is, op_##name##_##kind##_d }
+#define ALU32_EA_TABLE(kind) { EA_ROW(add, kind), EA_ROW(or, kind), EA_ROW(adc, kind), \
+			       EA_ROW(sbb, kind), EA_ROW(and, kind), EA_ROW(sub, kind), \
+			       EA_ROW(xor, kind), EA_ROW(cmp, kind) }
+const insn_fn alu_m_r32_ea[8][EAF_COUNT] = ALU32_EA_TABLE(m_r32);
+const insn_fn alu_m_imm32_ea[8][EAF_COUNT] = ALU32_EA_TABLE(m_imm32);
+const insn_fn alu_r32_m_ea[8][EAF_COUNT] = ALU32_EA_TABLE(r32_m);
+
 /* Byte forms with a memory operand (chosen by decode_insn): the size and
  * the operand kinds fixed, the operation still read from the opcode or
  * ModRM.reg at run time (one switch), the memory access inline.
@@ -304,6 +371,33 @@ HANDLER_FLATTEN void op_test_m_r32(struct cpu *c, const struct insn *i)
 	lf_set_logic(c, 4, mem_read(c, i->seg, insn_ea(c, i), 4) & c->s.gpr[i->src]);
 }
 
+/* The two 32-bit TEST forms with memory by address form (see
+ * ALU32_EA_FORMS). */
+#define TEST32_EA_FORMS(fs, form)                                               \
+READ_FORM_HANDLER(op_test_m32_imm_##fs, form, 4, op_test_m32_imm,               \
+	lf_set_logic(c, 4, v & i->imm);)                                        \
+READ_FORM_HANDLER(op_test_m_r32_##fs, form, 4, op_test_m_r32,                   \
+	lf_set_logic(c, 4, v & c->s.gpr[i->src]);)
+TEST32_EA_FORMS(b, EAF_B)
+TEST32_EA_FORMS(bis, EAF_BIS)
+TEST32_EA_FORMS(is, EAF_IS)
+TEST32_EA_FORMS(d, EAF_D)
+const insn_fn test_m32_imm_ea[EAF_COUNT] = EA_ROW(test, m32_imm);
+const insn_fn test_m_r32_ea[EAF_COUNT] = EA_ROW(test, m_r32);
+
+/* F6 /0 /1 with a byte register (chosen by decode_insn): the register's
+ * dword in i->dst, its low byte (AL..BL) or, the _rh form, its second
+ * byte (AH..BH), as for MOVZX. */
+void op_test_r8_imm(struct cpu *c, const struct insn *i)
+{
+	lf_set_logic(c, 1, c->s.gpr[i->dst] & i->imm & 0xFF);
+}
+
+void op_test_rh_imm(struct cpu *c, const struct insn *i)
+{
+	lf_set_logic(c, 1, (c->s.gpr[i->dst] >> 8) & i->imm & 0xFF);
+}
+
 void op_not_rm(struct cpu *c, const struct insn *i)
 {
 	int size = opsz_w(i);
@@ -401,6 +495,45 @@ void op_imul_r_rm_imm(struct cpu *c, const struct insn *i)
 	uint32_t r = imul_trunc(c, rm_read(c, i, i->osz), i->imm, i->osz);
 	reg_write(c, i->reg, i->osz, r);
 }
+
+/* IMUL r32, r/m32, imm (69/6B) and IMUL r32, r/m32 (0F AF) with a 32-bit
+ * operand size (chosen by decode_insn): the signed product's overflow is
+ * CF = OF, recorded with the low half as LF_RES (mul_flags()). The
+ * register forms take the destination in i->dst and the source in
+ * i->src; the memory forms have one handler per address form (see
+ * ALU32_EA_FORMS) and the destination in i->reg. */
+static inline void imul32_record(struct cpu *c, uint32_t a, uint32_t b, unsigned dst)
+{
+	int32_t r;
+	uint32_t wide = __builtin_mul_overflow((int32_t)a, (int32_t)b, &r);
+	struct core *k = core_of(c);
+	k->lf_op = LF_RES | LF_D;
+	k->lf_b = (0u - wide) & (FL_CF | FL_OF);
+	k->lf_res = (uint32_t)r;
+	c->s.gpr[dst] = (uint32_t)r;
+}
+
+void op_imul_r32_r32_imm(struct cpu *c, const struct insn *i)
+{
+	imul32_record(c, c->s.gpr[i->src], i->imm, i->dst);
+}
+
+void op_imul_r32_r32(struct cpu *c, const struct insn *i)
+{
+	imul32_record(c, c->s.gpr[i->dst], c->s.gpr[i->src], i->dst);
+}
+
+#define IMUL32_EA_FORMS(fs, form)                                               \
+READ_FORM_HANDLER(op_imul_r32_m_imm_##fs, form, 4, op_imul_r_rm_imm,            \
+	imul32_record(c, v, i->imm, i->reg);)                                   \
+READ_FORM_HANDLER(op_imul_r32_m_##fs, form, 4, op_imul_r_rm,                    \
+	imul32_record(c, c->s.gpr[i->reg], v, i->reg);)
+IMUL32_EA_FORMS(b, EAF_B)
+IMUL32_EA_FORMS(bis, EAF_BIS)
+IMUL32_EA_FORMS(is, EAF_IS)
+IMUL32_EA_FORMS(d, EAF_D)
+const insn_fn imul_r32_m_imm_ea[EAF_COUNT] = EA_ROW(imul, r32_m_imm);
+const insn_fn imul_r32_m_ea[EAF_COUNT] = EA_ROW(imul, r32_m);
 
 void op_div_rm(struct cpu *c, const struct insn *i)
 {

@@ -40,6 +40,9 @@ struct insn {
 	 * it picks (see specialise()); the generic handlers ignore them. */
 	uint8_t dst, src;   /* destination / source register number */
 	uint8_t cnt;        /* masked shift count */
+	uint8_t seg_off;    /* seg * sizeof(struct seg_cache): the segment's
+			       offset in c->s.seg, for the address-form
+			       handlers (one load, no multiply) */
 };
 
 /* Decoder results besides a length. */
@@ -183,7 +186,13 @@ static inline void lf_set(struct cpu *c, int op, int size, uint32_t a, uint32_t 
 	struct core *k = core_of(c);
 	k->lf_op = op | (size << LF_SIZE_SHIFT);
 	k->lf_a = a;
+	/* Empty asms that "use" lf_a and lf_b in memory: they keep GCC from
+	 * merging adjacent 32-bit stores into one vector store, which takes
+	 * two moves to vector registers and a shuffle (four instructions for
+	 * two) in every flag-setting handler. */
+	__asm__("" : "+m"(k->lf_a));
 	k->lf_b = b;
+	__asm__("" : "+m"(k->lf_b));
 	k->lf_res = res;
 }
 /* Record a logic result (AND/OR/XOR/TEST): nothing but the result. */
@@ -553,6 +562,163 @@ static inline int opsz_w(const struct insn *i) { return (i->op & 1) ? i->osz : 1
  * the fast path is a straight line in the handler. */
 #define HANDLER_FLATTEN __attribute__((flatten))
 
+/* ---- memory operands of the address-form-specialised handlers.
+ *
+ * For a 32-bit address size decode.c picks, besides the operation, one of
+ * four address forms (EAF_*), so the handler computes the offset with no
+ * tests on base/index presence or address size:
+ *   EAF_B   disp + base             ([ebx], [ebp+8])
+ *   EAF_BIS disp + base + index<<s  ([ebx+esi*4+8])
+ *   EAF_IS  disp + index<<s         ([table+eax*4])
+ *   EAF_D   disp                    ([abs32])
+ * The 16-bit address forms keep the general handlers (insn_ea() wraps
+ * them at 64 KiB). */
+enum { EAF_B, EAF_BIS, EAF_IS, EAF_D, EAF_COUNT };
+
+static inline __attribute__((always_inline)) uint32_t ea32(const struct cpu *c, const struct insn *i,
+							     int form)
+{
+	switch (form) {
+	case EAF_B: return i->disp + c->s.gpr[i->base];
+	case EAF_BIS: return i->disp + c->s.gpr[i->base] + (c->s.gpr[i->index] << i->scale);
+	case EAF_IS: return i->disp + (c->s.gpr[i->index] << i->scale);
+	default: return i->disp;
+	}
+}
+
+/* Is the access of `size` bytes (1, 2 or 4) at off in the segment of the
+ * memory operand of i (i->seg, by i->seg_off) the plainest
+ * case of seg_lin()? Then its linear address goes to *lin; else nothing
+ * changes, and the caller runs its general handler, which makes every
+ * check of seg_lin() again and raises whatever fault is due. Plain:
+ *  - the cached access byte says present, expand-up data, writable when
+ *    `write` (seg_lin()'s one-compare case). In protected mode seg_lin()
+ *    then checks the limit only; in real and v86 mode it checks the limit
+ *    only whatever the access byte says. So with this access byte the
+ *    check is the limit alone in every mode;
+ *  - last byte within the limit, computed in 64 bits so that an offset
+ *    whose last byte wraps past 4 GiB fails too (seg_lin's last < off). */
+static inline __attribute__((always_inline)) int seg_plain(const struct cpu *c, const struct insn *i,
+							    uint32_t off, int size, int write, uint32_t *lin)
+{
+	const struct seg_cache *s = (const struct seg_cache *)(const void *)
+		((const char *)c->s.seg + i->seg_off);
+	uint32_t fl = s->flags;
+
+	if (__builtin_expect(write ? (fl & SEG_AB_MASK_W) != SEG_AB_DATA_RW
+				   : (fl & SEG_AB_MASK_R) != SEG_AB_DATA, 0))
+		return 0;
+	if (__builtin_expect((uint64_t)off + (uint32_t)(size - 1) > s->limit, 0))
+		return 0;
+	*lin = s->base + off;
+	return 1;
+}
+
+/* mmu_fast_lookup() for a size of 1, 2 or 4 at the current privilege,
+ * cheaper: the entry is indexed by the page of the first byte and its tag
+ * compared with the page of the last byte, which is "tag matches and the
+ * access stays in the page" in one compare (an entry's tag always has the
+ * index's low page bits, so a last byte in the next page never matches);
+ * the table of the kind (0: read; 1: write, and the read half of a
+ * read-modify-write) is taken as one array over both privileges, so the
+ * index is computed once. */
+static inline __attribute__((always_inline)) struct mmu_fast_entry *
+fast_entry(const struct cpu *c, uint32_t lin, int size, int write)
+{
+	_Static_assert(sizeof(struct mmu_fast_entry) == 32, "entry offset by shifts");
+	struct mmu_fast *f = (struct mmu_fast *)(void *)c->mmu;
+	/* (cpl + 1) >> 2 is 1 at CPL 3 alone: user << (MMU_FAST_BITS + 5) |
+	 * page << 5, the page bits shifted into place in one go */
+	uintptr_t off = ((uintptr_t)((unsigned)(c->cpl + 1) >> 2) << (MMU_FAST_BITS + 5)) |
+			((lin >> (PAGE_SHIFT - 5)) & ((MMU_FAST_SIZE - 1) << 5));
+	struct mmu_fast_entry *e = (struct mmu_fast_entry *)(void *)((char *)f->t[write] + off);
+	if (__builtin_expect(e->tag != ((lin + (uint32_t)(size - 1)) & ~(uint32_t)(PAGE_SIZE - 1)), 0))
+		return NULL;
+	return e;
+}
+
+/* Define a form handler `fname` that reads `size` bytes of memory at the
+ * address form `form` into v and then runs the statements given last
+ * (which use c, i and v):
+ *  - segment check not plain (seg_plain): the general handler `general`
+ *    does the whole instruction, from the start;
+ *  - fast-table hit: the read inline, one TLB hit counted (mem_read());
+ *  - miss: fname_miss reads through mem_read_miss(), as mem_read() does.
+ * The miss half is a function of its own and both other ways out are
+ * tail calls, so the hit path has no call and saves no registers. */
+#define READ_FORM_HANDLER(fname, form, size, general, ...)                              \
+static __attribute__((noinline)) void fname##_miss(struct cpu *c, const struct insn *i, \
+						   uint32_t lin)                        \
+{                                                                                       \
+	uint32_t v = mem_read_miss(c, lin, size, c->cpl == 3);                          \
+	__VA_ARGS__                                                                     \
+}                                                                                       \
+static void fname(struct cpu *c, const struct insn *i)                                  \
+{                                                                                       \
+	uint32_t lin, v;                                                                \
+	if (__builtin_expect(!seg_plain(c, i, ea32(c, i, form), size, 0, &lin), 0)) { \
+		general(c, i);                                                          \
+		return;                                                                 \
+	}                                                                               \
+	struct mmu_fast_entry *e = fast_entry(c, lin, size, 0);                         \
+	if (__builtin_expect(e == NULL, 0)) {                                           \
+		fname##_miss(c, i, lin);                                                \
+		return;                                                                 \
+	}                                                                               \
+	e->hits++;                                                                      \
+	v = load_host((const uint8_t *)((uintptr_t)lin + e->addend), size);             \
+	__VA_ARGS__                                                                     \
+}
+
+/* The same for a handler that writes the value of the expression given
+ * last (of c and i) to memory (mem_write(), mem_write_miss()). */
+#define WRITE_FORM_HANDLER(fname, form, size, general, ...)                             \
+static __attribute__((noinline)) void fname##_miss(struct cpu *c, const struct insn *i, \
+						   uint32_t lin)                        \
+{                                                                                       \
+	mem_write_miss(c, lin, size, c->cpl == 3, (__VA_ARGS__));                       \
+}                                                                                       \
+static void fname(struct cpu *c, const struct insn *i)                                  \
+{                                                                                       \
+	uint32_t lin;                                                                   \
+	if (__builtin_expect(!seg_plain(c, i, ea32(c, i, form), size, 1, &lin), 0)) { \
+		general(c, i);                                                          \
+		return;                                                                 \
+	}                                                                               \
+	struct mmu_fast_entry *e = fast_entry(c, lin, size, 1);                         \
+	if (__builtin_expect(e == NULL, 0)) {                                           \
+		fname##_miss(c, i, lin);                                                \
+		return;                                                                 \
+	}                                                                               \
+	e->hits++;                                                                      \
+	store_host((uint8_t *)((uintptr_t)lin + e->addend), size, (__VA_ARGS__));       \
+}
+
+/* The read-modify-write of a form handler's memory destination: the host
+ * address of the operand when its segment check is plain and the write
+ * table has the page, counted as the two TLB hits of the read and the
+ * write (alu_mem()); else 0, nothing done, and the caller runs its general
+ * handler. */
+static inline __attribute__((always_inline)) int rmw_plain(struct cpu *c, const struct insn *i,
+							    uint32_t off, int size, uint8_t **host)
+{
+	uint32_t lin;
+	if (!seg_plain(c, i, off, size, 1, &lin))
+		return 0;
+	struct mmu_fast_entry *e = fast_entry(c, lin, size, 1);
+	if (__builtin_expect(e == NULL, 0))
+		return 0;
+	e->hits += 2;
+	*host = (uint8_t *)((uintptr_t)lin + e->addend);
+	return 1;
+}
+
+/* Test hook: decode_insn() leaves every instruction with its general
+ * handler (no specialise()) while this is set, so that a test can run the
+ * same bytes through both and compare. Blocks already decoded keep their
+ * handlers: set it before the machine runs. */
+extern int decode_generic_only;
+
 /* ---- condition codes from the lazy record (flags.c's cond_true, and the
  * Jcc/SETcc/CMOVcc handlers with a constant condition). ZF and SF follow
  * from lf_res for every kind; OF and CF by kind with flags_compute()'s
@@ -589,6 +755,11 @@ static inline int cond_eval(struct cpu *c, int cc)
 {
 	const struct core *k = core_of(c);
 	int r;
+	/* ZF and SF read lf_res alone whatever the kind: no kind test. */
+	if ((cc >> 1) == 2)
+		return (cc & 1) ? !lf_zf(c) : lf_zf(c);
+	if ((cc >> 1) == 4)
+		return (cc & 1) ? !lf_sf(c) : lf_sf(c);
 	if ((k->lf_op & LF_KIND) == LF_SUB && (cc >> 1) != 5) {
 		/* After CMP/SUB/SBB (the compare-and-branch idiom): each
 		 * condition as one expression of the operands and result. */
@@ -623,5 +794,21 @@ static inline int cond_eval(struct cpu *c, int cc)
 #define H(name) void op_##name(struct cpu *c, const struct insn *i);
 #include "handlers.h"
 #undef H
+
+/* The address-form-specialised handlers (one per EAF_* form), picked by
+ * decode.c from these tables; static in their files otherwise.
+ * alu.c: by ALU operation (ADD OR ADC SBB AND SUB XOR CMP), then form */
+extern const insn_fn alu_m_r32_ea[8][EAF_COUNT];
+extern const insn_fn alu_m_imm32_ea[8][EAF_COUNT];
+extern const insn_fn alu_r32_m_ea[8][EAF_COUNT];
+extern const insn_fn test_m32_imm_ea[EAF_COUNT];
+extern const insn_fn test_m_r32_ea[EAF_COUNT];
+extern const insn_fn imul_r32_m_imm_ea[EAF_COUNT];
+extern const insn_fn imul_r32_m_ea[EAF_COUNT];
+/* misc.c; movx_r32_m_ea by [MOVSX][word source] */
+extern const insn_fn mov_m_r32_ea[EAF_COUNT];
+extern const insn_fn mov_r32_m_ea[EAF_COUNT];
+extern const insn_fn mov_m32_imm_ea[EAF_COUNT];
+extern const insn_fn movx_r32_m_ea[2][2][EAF_COUNT];
 
 #endif

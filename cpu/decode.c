@@ -55,14 +55,34 @@ static const insn_fn jcc32[16] = {
 	op_js32, op_jns32, op_jp32, op_jnp32, op_jl32, op_jge32, op_jle32, op_jg32,
 };
 
+int decode_generic_only;
+
+/* The address form (core.h's EAF_*) of a memory operand. */
+static int ea_form(const struct insn *i)
+{
+	if (i->base != EA_NONE)
+		return i->index != EA_NONE ? EAF_BIS : EAF_B;
+	return i->index != EA_NONE ? EAF_IS : EAF_D;
+}
+
+/* The handler for a memory operand: the one for its address form from
+ * `forms` with a 32-bit address size, else `general` (16-bit addressing
+ * wraps the offset, which the form handlers do not). */
+static insn_fn by_ea(const struct insn *i, const insn_fn *forms, insn_fn general)
+{
+	return i->asz == 4 ? forms[ea_form(i)] : general;
+}
+
 /* Handlers for the commonest forms with a 32-bit operand size (two
  * registers, a register and an immediate, a register and memory, a
  * constant shift count, an address form of LEA, a condition code): the
  * same semantics as the generic handler the table names, with the
  * operation, size and operand kinds fixed and the registers (i->dst,
  * i->src) and shift count (i->cnt) worked out here once instead of at
- * every execution. Only called for valid instructions with a 32-bit
- * operand size; `twobyte` says the opcode is from the 0F map. */
+ * every execution. Memory forms with a 32-bit address size go one step
+ * further, to the handler for their address form (by_ea). Only called for
+ * valid instructions with a 32-bit operand size; `twobyte` says the opcode
+ * is from the 0F map. */
 static void specialise(struct insn *i, int twobyte)
 {
 	uint8_t op = i->op;
@@ -86,10 +106,22 @@ static void specialise(struct insn *i, int twobyte)
 				} else {
 					/* AL CL DL BL AH CH DH BH */
 					i->src = i->rm & 3;
-					i->cnt = (uint8_t)((i->rm & 4) << 1);
 				}
 			}
 			i->fn = mov_x[op >= 0xBE][reg_form][op & 1];
+			if (reg_form && !(op & 1) && (i->rm & 4))
+				i->fn = op >= 0xBE ? op_movsx_r32_rh : op_movzx_r32_rh;
+			if (!reg_form)
+				i->fn = by_ea(i, movx_r32_m_ea[op >= 0xBE][op & 1], i->fn);
+		} else if (op == 0xAF) {
+			/* IMUL Gd, Ed */
+			if (reg_form) {
+				i->dst = i->reg;
+				i->src = i->rm;
+				i->fn = op_imul_r32_r32;
+			} else {
+				i->fn = by_ea(i, imul_r32_m_ea, i->fn);
+			}
 		}
 		return;
 	}
@@ -103,10 +135,10 @@ static void specialise(struct insn *i, int twobyte)
 			i->fn = alu_rr32[alu];
 		} else if (op & 2) {
 			i->dst = i->reg;
-			i->fn = alu_r32_m[alu];
+			i->fn = by_ea(i, alu_r32_m_ea[alu], alu_r32_m[alu]);
 		} else {
 			i->src = i->reg;
-			i->fn = alu_m_r32[alu];
+			i->fn = by_ea(i, alu_m_r32_ea[alu], alu_m_r32[alu]);
 		}
 	} else if (op < 0x40 && ((op & 7) == 0 || (op & 7) == 2) && !reg_form) {
 		/* ALU Eb,Gb / Gb,Eb with memory */
@@ -115,11 +147,15 @@ static void specialise(struct insn *i, int twobyte)
 		i->fn = op_alu_m8_imm;
 	} else if (op == 0xF6 && !reg_form && i->reg < 2) {
 		i->fn = op_test_m8_imm;
+	} else if (op == 0xF6 && reg_form && i->reg < 2) {
+		/* TEST r8, imm8: the byte's dword, low or second byte, as MOVZX */
+		i->dst = i->rm & 3;
+		i->fn = (i->rm & 4) ? op_test_rh_imm : op_test_r8_imm;
 	} else if (op == 0xF7 && !reg_form && i->reg < 2) {
-		i->fn = op_test_m32_imm;
+		i->fn = by_ea(i, test_m32_imm_ea, op_test_m32_imm);
 	} else if (op == 0x85 && !reg_form) {
 		i->src = i->reg;
-		i->fn = op_test_m_r32;
+		i->fn = by_ea(i, test_m_r32_ea, op_test_m_r32);
 	} else if (op < 0x40 && (op & 7) == 5) {
 		/* ALU eAX,Iz */
 		i->dst = R_EAX;
@@ -129,7 +165,7 @@ static void specialise(struct insn *i, int twobyte)
 			i->dst = i->rm;
 			i->fn = alu_r32_imm[i->reg];
 		} else {
-			i->fn = alu_m_imm32[i->reg];
+			i->fn = by_ea(i, alu_m_imm32_ea[i->reg], alu_m_imm32[i->reg]);
 		}
 	} else if (op >= 0x40 && op <= 0x4F) {
 		i->dst = op & 7;
@@ -157,12 +193,13 @@ static void specialise(struct insn *i, int twobyte)
 			i->src = (op & 2) ? i->rm : i->reg;
 			i->fn = op_mov_rr32;
 		} else {
-			i->fn = op == 0x89 ? op_mov_m_r32 : op_mov_r32_m;
+			i->fn = op == 0x89 ? by_ea(i, mov_m_r32_ea, op_mov_m_r32)
+					   : by_ea(i, mov_r32_m_ea, op_mov_r32_m);
 		}
 	} else if (op >= 0xB8 && op <= 0xBF) {
 		i->fn = op_mov_r32_imm;
 	} else if ((op == 0xC6 || op == 0xC7) && !reg_form) {
-		i->fn = op == 0xC7 ? op_mov_m32_imm : op_mov_m8_imm;
+		i->fn = op == 0xC7 ? by_ea(i, mov_m32_imm_ea, op_mov_m32_imm) : op_mov_m8_imm;
 	} else if ((op == 0x88 || op == 0x8A) && !reg_form) {
 		i->fn = op == 0x88 ? op_mov_m8_r8 : op_mov_r8_m8;
 	} else if (op == 0xA1 || op == 0xA3) {
@@ -183,6 +220,15 @@ static void specialise(struct insn *i, int twobyte)
 			i->fn = op_nop;
 		else
 			i->fn = i->reg == 5 ? op_shr_r32_imm : i->reg == 7 ? op_sar_r32_imm : op_shl_r32_imm;
+	} else if (op == 0x69 || op == 0x6B) {
+		/* IMUL Gd, Ed, Iz/Ib (imm already sign-extended) */
+		if (reg_form) {
+			i->dst = i->reg;
+			i->src = i->rm;
+			i->fn = op_imul_r32_r32_imm;
+		} else {
+			i->fn = by_ea(i, imul_r32_m_imm_ea, i->fn);
+		}
 	} else if (op == 0xD3 && reg_form && i->reg >= 4) {
 		i->fn = op_shift_r32;
 	} else if ((op == 0xA4 || op == 0xA5 || op == 0xAA || op == 0xAB) && i->asz == 4) {
@@ -319,6 +365,7 @@ opcode:
 		i->seg = seg;
 	else if (!(f & D_M))
 		i->seg = S_DS;
+	i->seg_off = (uint8_t)(i->seg * sizeof(struct seg_cache));
 
 	/* Immediates. */
 	if (f & D_IB) {
@@ -371,7 +418,7 @@ opcode:
 		i->ud = 1;
 	if (i->ud)
 		i->fn = op_ud;
-	else if (i->osz == 4)
+	else if (i->osz == 4 && !decode_generic_only)
 		specialise(i, twobyte);
 	return pos;
 }

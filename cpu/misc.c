@@ -115,6 +115,35 @@ HANDLER_FLATTEN void op_mov_r32_m(struct cpu *c, const struct insn *i)
 	c->s.gpr[i->reg] = mem_read(c, i->seg, insn_ea(c, i), 4);
 }
 
+/* The same, C7 /0 (MOV m32, imm32) and MOVZX/MOVSX with memory once per
+ * address form of a 32-bit address size (chosen by decode_insn), with the
+ * offset computed for that form and the plain cases inline (core.h's
+ * READ_FORM_HANDLER, WRITE_FORM_HANDLER); anything else is handed to the handler above,
+ * which starts over with every check (nothing has changed yet). */
+#define MOV32_EA_FORMS(fs, form)                                                \
+WRITE_FORM_HANDLER(op_mov_m_r32_##fs, form, 4, op_mov_m_r32, c->s.gpr[i->reg])  \
+READ_FORM_HANDLER(op_mov_r32_m_##fs, form, 4, op_mov_r32_m, c->s.gpr[i->reg] = v;) \
+WRITE_FORM_HANDLER(op_mov_m32_imm_##fs, form, 4, op_mov_m32_imm, i->imm)        \
+READ_FORM_HANDLER(op_movzx_r32_m8_##fs, form, 1, op_movzx_r32_m8, c->s.gpr[i->dst] = v;) \
+READ_FORM_HANDLER(op_movzx_r32_m16_##fs, form, 2, op_movzx_r32_m16, c->s.gpr[i->dst] = v;) \
+READ_FORM_HANDLER(op_movsx_r32_m8_##fs, form, 1, op_movsx_r32_m8,               \
+	c->s.gpr[i->dst] = (uint32_t)(int32_t)(int8_t)v;)                       \
+READ_FORM_HANDLER(op_movsx_r32_m16_##fs, form, 2, op_movsx_r32_m16,             \
+	c->s.gpr[i->dst] = (uint32_t)(int32_t)(int16_t)v;)
+MOV32_EA_FORMS(b, EAF_B)
+MOV32_EA_FORMS(bis, EAF_BIS)
+MOV32_EA_FORMS(is, EAF_IS)
+MOV32_EA_FORMS(d, EAF_D)
+#define EA_ROW(name) { op_##name##_b, op_##name##_bis, op_##name##_is, op_##name##_d }
+const insn_fn mov_m_r32_ea[EAF_COUNT] = EA_ROW(mov_m_r32);
+const insn_fn mov_r32_m_ea[EAF_COUNT] = EA_ROW(mov_r32_m);
+const insn_fn mov_m32_imm_ea[EAF_COUNT] = EA_ROW(mov_m32_imm);
+/* [sign][word] as decode.c's mov_x */
+const insn_fn movx_r32_m_ea[2][2][EAF_COUNT] = {
+	{ EA_ROW(movzx_r32_m8), EA_ROW(movzx_r32_m16) },
+	{ EA_ROW(movsx_r32_m8), EA_ROW(movsx_r32_m16) },
+};
+
 /* 89/8B with two 32-bit registers (chosen by decode_insn, which puts the
  * destination in i->dst and the source in i->src). */
 void op_mov_rr32(struct cpu *c, const struct insn *i)
@@ -244,11 +273,17 @@ void op_movsx(struct cpu *c, const struct insn *i)
 }
 
 /* MOVZX/MOVSX with a 32-bit destination (chosen by decode_insn). The
- * byte-register forms read register i->src shifted right by i->cnt (AL..BL:
- * 0, AH..BH: 8); the 16-bit ones the low half of i->src. */
+ * byte-register forms read the low byte of register i->src (AL..BL) or,
+ * the _rh forms, its second byte (AH..BH): a constant shift rather than
+ * one by i->cnt. The 16-bit ones read the low half of i->src. */
 void op_movzx_r32_r8(struct cpu *c, const struct insn *i)
 {
-	c->s.gpr[i->dst] = (uint8_t)(c->s.gpr[i->src] >> i->cnt);
+	c->s.gpr[i->dst] = (uint8_t)c->s.gpr[i->src];
+}
+
+void op_movzx_r32_rh(struct cpu *c, const struct insn *i)
+{
+	c->s.gpr[i->dst] = (uint8_t)(c->s.gpr[i->src] >> 8);
 }
 
 void op_movzx_r32_r16(struct cpu *c, const struct insn *i)
@@ -258,7 +293,12 @@ void op_movzx_r32_r16(struct cpu *c, const struct insn *i)
 
 void op_movsx_r32_r8(struct cpu *c, const struct insn *i)
 {
-	c->s.gpr[i->dst] = (uint32_t)(int32_t)(int8_t)(c->s.gpr[i->src] >> i->cnt);
+	c->s.gpr[i->dst] = (uint32_t)(int32_t)(int8_t)c->s.gpr[i->src];
+}
+
+void op_movsx_r32_rh(struct cpu *c, const struct insn *i)
+{
+	c->s.gpr[i->dst] = (uint32_t)(int32_t)(int8_t)(c->s.gpr[i->src] >> 8);
 }
 
 void op_movsx_r32_r16(struct cpu *c, const struct insn *i)
