@@ -87,6 +87,15 @@ struct block {
 	uint16_t len;           /* bytes they cover */
 	struct insn *i;         /* the n instructions */
 	struct block *page_next;/* next block decoded from the same page */
+	/* Chaining (exec.c): the blocks that followed this one when it ended
+	 * with the attention word clear, by the linear address they start
+	 * at. A link holds only while core.chain_epoch is the one it was
+	 * made in: the same code page translation, no arena restart since. */
+	struct block_link {
+		uint32_t lin;           /* CS.base + EIP of the successor */
+		uint64_t epoch;         /* core.chain_epoch when linked; 0: none */
+		const struct block *to;
+	} link[2];
 };
 #define BTAB_BITS 14
 #define BTAB_SIZE (1u << BTAB_BITS)
@@ -121,6 +130,9 @@ struct core {
 	int irq_shadow;            /* an interrupt was just delivered: run one insn */
 	int attn;                  /* the run loop must look at the boundary
 				      conditions (see core_attn) */
+	uint64_t chain_epoch;      /* bumped when the code page translation is
+				      dropped or the arena starts over: every
+				      block link made before dies (exec.c) */
 	/* the decoded-block cache (block.c) */
 	const struct block **btab;     /* by btab_index(pa) */
 	struct code_page **code_pages; /* hash of pages holding blocks */
@@ -160,6 +172,7 @@ static inline void core_attn(struct cpu *c) { core_of(c)->attn = 1; }
 static inline void fetch_invalidate(struct core *k)
 {
 	k->fetch_lin_page = FETCH_NO_PAGE;
+	k->chain_epoch++;   /* links were made under the old translation */
 }
 
 static inline uint32_t size_mask(int size)

@@ -119,6 +119,25 @@ static void single_step(struct cpu *c)
 	k->delivering = 0;
 }
 
+/* Record that the block at `lin` (just fetched, b) followed prev. Links
+ * are a cache of block_fetch() by linear address: one made in the current
+ * chain_epoch names the block block_fetch() would give for lin as long as
+ * the CPL and the code mode are the ones it was fetched with (run_loop
+ * checks those). Slot 0 keeps the first successor seen in an epoch, slot 1
+ * the latest other one (the two exits of a Jcc). */
+static void chain_link(struct core *k, const struct block *prev, uint32_t lin,
+		       const struct block *b)
+{
+	/* prev is an arena block or the straddle pseudo-block, both writable;
+	 * the table hands out const pointers only so that no handler writes
+	 * a block. */
+	struct block *p = (struct block *)(uintptr_t)prev;
+	struct block_link *l = &p->link[p->link[0].epoch == k->chain_epoch && p->link[0].lin != lin];
+	l->lin = lin;
+	l->epoch = k->chain_epoch;
+	l->to = b;
+}
+
 /* The instruction loop proper, kept out of cpu_run() so that setjmp's
  * constraints on local variables do not slow it down. Returns a stop
  * reason; exceptions leave it by longjmp.
@@ -131,21 +150,38 @@ static void single_step(struct cpu *c)
  * to the next instruction (block.c ends blocks after every such
  * instruction), so EIP is not tested inside a block. While the attention
  * word stays set, instructions run one at a time, exactly as the boundary
- * rules need. */
+ * rules need.
+ *
+ * Chaining: when a block ends with the attention word clear, there is no
+ * boundary work to do (attn is clear only while nothing is pending, the
+ * INTR line is low and TF is clear) and the MMU generation has not moved
+ * since the top last compared it (every change sets attn). The next block
+ * then comes from the ended block's links (chain_link) instead of the
+ * table: a link whose linear address, epoch, CPL and mode still match is
+ * what block_fetch() would return. The CS limit and the budget are checked
+ * for it as at the top; any mismatch goes back to the top.
+ *
+ * The retired count lives in a local and is stored after every
+ * instruction, so handlers, devices and hooks always read the exact
+ * c->insns, and the compiler need not reload it after each call. */
 static __attribute__((noinline)) enum cpu_stop run_loop(struct cpu *c, uint64_t end)
 {
 	struct core *k = core_of(c);
+	uint64_t cnt = c->insns;
+	const struct block *prev = NULL;   /* ended with attn clear: link its successor */
+	uint64_t prev_epoch = 0;
 	for (;;) {
-		if (__builtin_expect(c->insns >= end, 0))
+		if (__builtin_expect(cnt >= end, 0))
 			return c->s.halted ? CPU_STOP_HLT : CPU_STOP_LIMIT;
 		uint32_t tf = 0;
 		if (__builtin_expect(k->attn, 0)) {
+			prev = NULL;
 			if (c->stop_requested | c->nmi_pending | c->s.halted | c->inhibit_irq |
 			    k->irq_shadow | (c->intr_line && (c->s.eflags & FL_IF))) {
 				int r = boundary(c);
 				if (r >= 0)
 					return (enum cpu_stop)r;
-				if (c->insns >= end)
+				if (cnt >= end)
 					continue;
 			} else if (!c->intr_line && !(c->s.eflags & FL_TF)) {
 				/* Nothing pending, no line that IF could unmask,
@@ -167,6 +203,12 @@ static __attribute__((noinline)) enum cpu_stop run_loop(struct cpu *c, uint64_t 
 		c->insn_eip = eip;
 		c->insn_cs = cs->sel;
 		const struct block *b = block_fetch(c);
+		/* Link only when nothing was dropped or re-translated since prev
+		 * ended (build() may even have started the arena over, and prev
+		 * with it); the straddle pseudo-block (mode 0) is never a
+		 * successor. */
+		if (prev && prev_epoch == k->chain_epoch && b->mode)
+			chain_link(k, prev, cs->base + eip, b);
 		uint32_t last = eip + b->len - 1u;
 		uint64_t n = b->n;
 		if (__builtin_expect(last > cs->limit || last < eip || k->attn, 0)) {
@@ -178,24 +220,53 @@ static __attribute__((noinline)) enum cpu_stop run_loop(struct cpu *c, uint64_t 
 				cpu_raise(c, EX_GP, 1, 0);
 			n = 1;
 		}
-		if (n > end - c->insns)
-			n = end - c->insns;
+		if (n > end - cnt)
+			n = end - cnt;
 		const struct insn *i = b->i, *stop = i + n;
-		do {
-			c->insn_eip = eip;
-			eip += i->len;
-			c->s.eip = eip;
-			i->fn(c, i);
-			c->insns++;
-			i++;
-		} while (i != stop && __builtin_expect(!k->attn, 1));
-		/* TF at the start of the instruction kept attn set (so it ran
-		 * alone), and MOV SS / POP SS set it with no_db_trap: one test
-		 * covers both. */
-		if (__builtin_expect(k->attn, 0) && (tf | k->no_db_trap)) {
-			if (tf && !k->no_db_trap)
-				single_step(c);
-			k->no_db_trap = 0;
+		for (;;) {
+			do {
+				c->insn_eip = eip;
+				eip += i->len;
+				c->s.eip = eip;
+				i->fn(c, i);
+				c->insns = ++cnt;
+				i++;
+			} while (i != stop && __builtin_expect(!k->attn, 1));
+			if (__builtin_expect(k->attn, 0))
+				break;
+			/* The block ran to its end (or to the budget, or its
+			 * one instruction before the CS limit) with attention
+			 * clear: follow a link if one still holds. */
+			eip = c->s.eip;
+			uint32_t lin = cs->base + eip;
+			const struct block_link *l = &b->link[0];
+			if (l->lin != lin && (++l)->lin != lin)
+				break;
+			if (l->epoch != k->chain_epoch || c->cpl != k->fetch_cpl)
+				break;
+			const struct block *s = l->to;
+			if (s->mode != k->fetch_mode)
+				break;
+			last = eip + s->len - 1u;
+			if (last > cs->limit || last < eip || s->n > end - cnt)
+				break;
+			c->insn_cs = cs->sel;
+			b = s;
+			i = b->i;
+			stop = i + b->n;
+		}
+		if (__builtin_expect(k->attn, 0)) {
+			/* TF at the start of the instruction kept attn set (so
+			 * it ran alone), and MOV SS / POP SS set it with
+			 * no_db_trap: one test covers both. */
+			if (tf | k->no_db_trap) {
+				if (tf && !k->no_db_trap)
+					single_step(c);
+				k->no_db_trap = 0;
+			}
+		} else {
+			prev = b;
+			prev_epoch = k->chain_epoch;
 		}
 	}
 }
