@@ -119,6 +119,20 @@ static void single_step(struct cpu *c)
 	k->delivering = 0;
 }
 
+/* Retire one instruction. On x86 hosts one read-modify-write of memory:
+ * GCC otherwise loads the count, adds and stores it (keeping the sum for
+ * the loop's exits), three instructions on the hottest path; c->insns must
+ * be in memory after every instruction for the handlers, devices and hooks
+ * that read it. */
+static inline void retire_one(struct cpu *c)
+{
+#if defined(__x86_64__)
+	__asm__("addq $1, %0" : "+m"(c->insns));
+#else
+	c->insns++;
+#endif
+}
+
 /* Record that the block at `lin` (just fetched, b) followed prev. Links
  * are a cache of block_fetch() by linear address: one made in the current
  * chain_epoch names the block block_fetch() would give for lin as long as
@@ -161,17 +175,16 @@ static void chain_link(struct core *k, const struct block *prev, uint32_t lin,
  * what block_fetch() would return. The CS limit and the budget are checked
  * for it as at the top; any mismatch goes back to the top.
  *
- * The retired count lives in a local and is stored after every
- * instruction, so handlers, devices and hooks always read the exact
- * c->insns, and the compiler need not reload it after each call. */
+ * c->insns is counted in memory after every instruction (retire_one), so
+ * handlers, devices, hooks and the exception path always read the exact
+ * count; the chained blocks' budget check uses a local (left) instead. */
 static __attribute__((noinline)) enum cpu_stop run_loop(struct cpu *c, uint64_t end)
 {
 	struct core *k = core_of(c);
-	uint64_t cnt = c->insns;
 	const struct block *prev = NULL;   /* ended with attn clear: link its successor */
 	uint64_t prev_epoch = 0;
 	for (;;) {
-		if (__builtin_expect(cnt >= end, 0))
+		if (__builtin_expect(c->insns >= end, 0))
 			return c->s.halted ? CPU_STOP_HLT : CPU_STOP_LIMIT;
 		uint32_t tf = 0;
 		if (__builtin_expect(k->attn, 0)) {
@@ -181,7 +194,7 @@ static __attribute__((noinline)) enum cpu_stop run_loop(struct cpu *c, uint64_t 
 				int r = boundary(c);
 				if (r >= 0)
 					return (enum cpu_stop)r;
-				if (cnt >= end)
+				if (c->insns >= end)
 					continue;
 			} else if (!c->intr_line && !(c->s.eflags & FL_TF)) {
 				/* Nothing pending, no line that IF could unmask,
@@ -220,20 +233,26 @@ static __attribute__((noinline)) enum cpu_stop run_loop(struct cpu *c, uint64_t 
 				cpu_raise(c, EX_GP, 1, 0);
 			n = 1;
 		}
-		if (n > end - cnt)
-			n = end - cnt;
+		if (n > end - c->insns)
+			n = end - c->insns;
+		/* What is left of the budget once this block has run, for the
+		 * chained blocks after it (a local, so that the loop does not
+		 * read c->insns back after every instruction). */
+		uint64_t left = end - c->insns - n;
 		const struct insn *i = b->i, *stop = i + n;
 		for (;;) {
+			/* Attention first: after the block's last instruction
+			 * it decides between chaining and the top. */
 			do {
 				c->insn_eip = eip;
 				eip += i->len;
 				c->s.eip = eip;
 				i->fn(c, i);
-				c->insns = ++cnt;
+				retire_one(c);
 				i++;
-			} while (i != stop && __builtin_expect(!k->attn, 1));
-			if (__builtin_expect(k->attn, 0))
-				break;
+				if (__builtin_expect(k->attn, 0))
+					goto attention;
+			} while (i != stop);
 			/* The block ran to its end (or to the budget, or its
 			 * one instruction before the CS limit) with attention
 			 * clear: follow a link if one still holds. */
@@ -248,25 +267,25 @@ static __attribute__((noinline)) enum cpu_stop run_loop(struct cpu *c, uint64_t 
 			if (s->mode != k->fetch_mode)
 				break;
 			last = eip + s->len - 1u;
-			if (last > cs->limit || last < eip || s->n > end - cnt)
+			if (last > cs->limit || last < eip || s->n > left)
 				break;
+			left -= s->n;
 			c->insn_cs = cs->sel;
 			b = s;
 			i = b->i;
 			stop = i + b->n;
 		}
-		if (__builtin_expect(k->attn, 0)) {
-			/* TF at the start of the instruction kept attn set (so
-			 * it ran alone), and MOV SS / POP SS set it with
-			 * no_db_trap: one test covers both. */
-			if (tf | k->no_db_trap) {
-				if (tf && !k->no_db_trap)
-					single_step(c);
-				k->no_db_trap = 0;
-			}
-		} else {
-			prev = b;
-			prev_epoch = k->chain_epoch;
+		prev = b;
+		prev_epoch = k->chain_epoch;
+		continue;
+attention:
+		/* TF at the start of the instruction kept attn set (so it ran
+		 * alone), and MOV SS / POP SS set it with no_db_trap: one test
+		 * covers both. */
+		if (tf | k->no_db_trap) {
+			if (tf && !k->no_db_trap)
+				single_step(c);
+			k->no_db_trap = 0;
 		}
 	}
 }
