@@ -79,6 +79,14 @@ static struct code_page *cp_find(struct core *k, uint32_t pfn)
 	return NULL;
 }
 
+static void block_links_clear(struct block *b)
+{
+	for (int j = 0; j < 2; j++) {
+		b->link[j].lin = 0;
+		b->link[j].to = b;
+	}
+}
+
 /* Drop every block and code page: the arena starts over. */
 static void arena_reset(struct core *k)
 {
@@ -87,7 +95,8 @@ static void arena_reset(struct core *k)
 	memset(k->code_pages, 0, CODE_PAGE_BUCKETS * sizeof *k->code_pages);
 	k->arena_used = 0;
 	k->block_flushes++;
-	k->chain_epoch++;   /* links point into the arena */
+	/* The straddle pseudo-block outlives the arena: its links must not. */
+	block_links_clear(&k->straddle_block);
 }
 
 /* Forget every decoded instruction. A block the run loop is executing
@@ -181,7 +190,6 @@ int blocks_init(struct cpu *c)
 	}
 	blocks_flush(c);
 	k->block_flushes = 0;
-	k->chain_epoch = 1;   /* links of epoch 0 are empty */
 	bus_set_smc_hook(c->bus, smc_hook, c);
 	mmu_set_gen_notify(c->mmu, &k->attn);
 	return 0;
@@ -424,7 +432,7 @@ static const struct block *build(struct cpu *c, uint32_t pa, int mode)
 	b->n = (uint8_t)n;
 	b->len = (uint16_t)pos;
 	b->i = ins;
-	memset(b->link, 0, sizeof b->link);   /* epoch 0: never current */
+	block_links_clear(b);
 	/* Give back the unused instruction slots. */
 	k->arena_used -= (size_t)((BLOCK_MAX_INSNS - n) * sizeof *ins) & ~(size_t)15;
 	b->page_next = cp->blocks;

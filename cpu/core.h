@@ -88,12 +88,15 @@ struct block {
 	struct insn *i;         /* the n instructions */
 	struct block *page_next;/* next block decoded from the same page */
 	/* Chaining (exec.c): the blocks that followed this one when it ended
-	 * with the attention word clear, by the linear address they start
-	 * at. A link holds only while core.chain_epoch is the one it was
-	 * made in: the same code page translation, no arena restart since. */
+	 * with the attention word clear, most recent first, by the linear
+	 * address they start at. A link is only a hint: the run loop follows
+	 * it when the current code page translation maps lin to to->pa and
+	 * to->mode is the current code mode, i.e. when block_fetch() would
+	 * give the same bytes. An empty link points back at its own block
+	 * with lin 0 (still a live block, so the test is safe). Links point
+	 * into the arena: they die with it (build() starts them empty). */
 	struct block_link {
 		uint32_t lin;           /* CS.base + EIP of the successor */
-		uint64_t epoch;         /* core.chain_epoch when linked; 0: none */
 		const struct block *to;
 	} link[2];
 };
@@ -130,9 +133,6 @@ struct core {
 	int irq_shadow;            /* an interrupt was just delivered: run one insn */
 	int attn;                  /* the run loop must look at the boundary
 				      conditions (see core_attn) */
-	uint64_t chain_epoch;      /* bumped when the code page translation is
-				      dropped or the arena starts over: every
-				      block link made before dies (exec.c) */
 	/* the decoded-block cache (block.c) */
 	const struct block **btab;     /* by btab_index(pa) */
 	struct code_page **code_pages; /* hash of pages holding blocks */
@@ -172,7 +172,6 @@ static inline void core_attn(struct cpu *c) { core_of(c)->attn = 1; }
 static inline void fetch_invalidate(struct core *k)
 {
 	k->fetch_lin_page = FETCH_NO_PAGE;
-	k->chain_epoch++;   /* links were made under the old translation */
 }
 
 static inline uint32_t size_mask(int size)

@@ -133,23 +133,18 @@ static inline void retire_one(struct cpu *c)
 #endif
 }
 
-/* Record that the block at `lin` (just fetched, b) followed prev. Links
- * are a cache of block_fetch() by linear address: one made in the current
- * chain_epoch names the block block_fetch() would give for lin as long as
- * the CPL and the code mode are the ones it was fetched with (run_loop
- * checks those). Slot 0 keeps the first successor seen in an epoch, slot 1
- * the latest other one (the two exits of a Jcc). */
-static void chain_link(struct core *k, const struct block *prev, uint32_t lin,
-		       const struct block *b)
+/* Record that the block at `lin` (just fetched, b) followed prev, most
+ * recent first (the two exits of a Jcc both stay). */
+static void chain_link(const struct block *prev, uint32_t lin, const struct block *b)
 {
 	/* prev is an arena block or the straddle pseudo-block, both writable;
 	 * the table hands out const pointers only so that no handler writes
 	 * a block. */
 	struct block *p = (struct block *)(uintptr_t)prev;
-	struct block_link *l = &p->link[p->link[0].epoch == k->chain_epoch && p->link[0].lin != lin];
-	l->lin = lin;
-	l->epoch = k->chain_epoch;
-	l->to = b;
+	if (p->link[0].lin != lin)
+		p->link[1] = p->link[0];
+	p->link[0].lin = lin;
+	p->link[0].to = b;
 }
 
 /* The instruction loop proper, kept out of cpu_run() so that setjmp's
@@ -169,11 +164,13 @@ static void chain_link(struct core *k, const struct block *prev, uint32_t lin,
  * Chaining: when a block ends with the attention word clear, there is no
  * boundary work to do (attn is clear only while nothing is pending, the
  * INTR line is low and TF is clear) and the MMU generation has not moved
- * since the top last compared it (every change sets attn). The next block
- * then comes from the ended block's links (chain_link) instead of the
- * table: a link whose linear address, epoch, CPL and mode still match is
- * what block_fetch() would return. The CS limit and the budget are checked
- * for it as at the top; any mismatch goes back to the top.
+ * since the top last compared it (every change sets attn), so the code page
+ * translation is current. The next block then comes from the ended block's
+ * links (chain_link) instead of the table, with block_fetch()'s own tests:
+ * the linear address in the translated page, the block at the physical
+ * address it maps to, decoded for the current code mode (a block dropped
+ * for SMC has mode 0), the CPL of the translation. The CS limit and the
+ * budget are checked as at the top; any mismatch goes back to the top.
  *
  * c->insns is counted in memory after every instruction (retire_one), so
  * handlers, devices, hooks and the exception path always read the exact
@@ -182,7 +179,7 @@ static __attribute__((noinline)) enum cpu_stop run_loop(struct cpu *c, uint64_t 
 {
 	struct core *k = core_of(c);
 	const struct block *prev = NULL;   /* ended with attn clear: link its successor */
-	uint64_t prev_epoch = 0;
+	uint64_t prev_flushes = 0;         /* block_flushes when prev ended */
 	for (;;) {
 		if (__builtin_expect(c->insns >= end, 0))
 			return c->s.halted ? CPU_STOP_HLT : CPU_STOP_LIMIT;
@@ -216,12 +213,11 @@ static __attribute__((noinline)) enum cpu_stop run_loop(struct cpu *c, uint64_t 
 		c->insn_eip = eip;
 		c->insn_cs = cs->sel;
 		const struct block *b = block_fetch(c);
-		/* Link only when nothing was dropped or re-translated since prev
-		 * ended (build() may even have started the arena over, and prev
-		 * with it); the straddle pseudo-block (mode 0) is never a
-		 * successor. */
-		if (prev && prev_epoch == k->chain_epoch && b->mode)
-			chain_link(k, prev, cs->base + eip, b);
+		/* Link only when the arena has not started over since prev ended
+		 * (build() may have done so, and prev is gone with it); the
+		 * straddle pseudo-block (mode 0) is never a successor. */
+		if (prev && prev_flushes == k->block_flushes && b->mode)
+			chain_link(prev, cs->base + eip, b);
 		uint32_t last = eip + b->len - 1u;
 		uint64_t n = b->n;
 		if (__builtin_expect(last > cs->limit || last < eip || k->attn, 0)) {
@@ -261,10 +257,10 @@ static __attribute__((noinline)) enum cpu_stop run_loop(struct cpu *c, uint64_t 
 			const struct block_link *l = &b->link[0];
 			if (l->lin != lin && (++l)->lin != lin)
 				break;
-			if (l->epoch != k->chain_epoch || c->cpl != k->fetch_cpl)
-				break;
 			const struct block *s = l->to;
-			if (s->mode != k->fetch_mode)
+			if ((lin >> PAGE_SHIFT) != k->fetch_lin_page ||
+			    s->pa != (k->fetch_phys | (lin & (PAGE_SIZE - 1))) ||
+			    s->mode != k->fetch_mode || c->cpl != k->fetch_cpl)
 				break;
 			last = eip + s->len - 1u;
 			if (last > cs->limit || last < eip || s->n > left)
@@ -276,7 +272,7 @@ static __attribute__((noinline)) enum cpu_stop run_loop(struct cpu *c, uint64_t 
 			stop = i + b->n;
 		}
 		prev = b;
-		prev_epoch = k->chain_epoch;
+		prev_flushes = k->block_flushes;
 		continue;
 attention:
 		/* TF at the start of the instruction kept attn set (so it ran

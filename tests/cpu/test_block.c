@@ -299,8 +299,9 @@ Test(block, chain_successor_dropped_by_smc)
  *   100D: Z: mov ecx, 1 ; jmp 1FFDh
  *   1017: H: hlt
  *   1FFD: jmp 1000h (straddles into page 2000h)
- * Checked to fail (budget reached, EBX = 3) without the epoch bump in
- * arena_reset(). */
+ * Two guards: arena_reset() empties the pseudo-block's links, and the
+ * link's block must sit at the physical address lin maps to. Checked to
+ * fail (budget reached, EBX = 3) with both removed. */
 Test(block, chain_successor_gone_with_the_arena)
 {
 	uint8_t code[0x1000 + 8] = { 0 };
@@ -352,8 +353,9 @@ static void identity_paging(uint32_t pte_flags)
  *        mov dword [PTE 8], 21003h ; invlpg [8000h]
  *   N1: cmp ecx, 3 ; jne N2 ; mov dword [PTE 8], 20003h ; mov cr3, ebx
  *   N2: loop L ; hlt
- * EAX = 1 + 1 + 100 + 100 + 1 + 1. Checked to fail (EAX = 6) without the
- * epoch bump in fetch_invalidate(). */
+ * EAX = 1 + 1 + 100 + 100 + 1 + 1. Checked to fail (EAX = 6) without
+ * run_loop's tests that lin lies in the translated code page and maps to
+ * the link's block (either alone suffices here). */
 Test(block, chain_across_remapped_code_page)
 {
 	identity_paging(3);
@@ -392,8 +394,9 @@ Test(block, chain_across_remapped_code_page)
  *   1000: A: push esi ; push edi ; push 2 ; push edx ; push ebp ; iret
  *   1007: B: inc ebx ; mov edx, SEL_UCODE ; jmp A
  * Three guards each keep B from running chained here (cpu_code_changed's
- * attention, its epoch bump, run_loop's CPL test); checked to fail (B runs
- * at CPL 3) with all three removed, not with any one alone. */
+ * attention, its dropping the code page translation, run_loop's CPL test);
+ * checked to fail (B runs at CPL 3) with all three removed, not with any
+ * one alone. */
 Test(block, chain_across_cpl_change)
 {
 	static const uint8_t code[] = { 0x56, 0x57, 0x6A, 0x02, 0x52, 0x55, 0xCF,
@@ -422,7 +425,7 @@ Test(block, chain_across_cpl_change)
  *            16-bit: mov ax, 1234h ; jmp short H
  *   100F: H: hlt
  * As above, checked to fail (the 32-bit B runs for ever) only with the
- * attention, the epoch bump and run_loop's mode test all removed. */
+ * attention, the translation drop and run_loop's mode test all removed. */
 Test(block, chain_across_code_size_change)
 {
 	static const uint8_t code[] = { 0x52, 0x55, 0xCB,
