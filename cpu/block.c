@@ -354,6 +354,7 @@ static const struct block *fetch_straddle(struct cpu *c, uint32_t lin, uint32_t 
 	k->straddle_block.n = 1;
 	k->straddle_block.len = (uint16_t)len;
 	k->straddle_block.mode = 0;   /* never in the table */
+	block_rounds(&k->straddle_block);
 	return &k->straddle_block;
 }
 
@@ -432,6 +433,7 @@ static const struct block *build(struct cpu *c, uint32_t pa, int mode)
 	b->n = (uint8_t)n;
 	b->len = (uint16_t)pos;
 	b->i = ins;
+	block_rounds(b);
 	block_links_clear(b);
 	/* Give back the unused instruction slots. */
 	k->arena_used -= (size_t)((BLOCK_MAX_INSNS - n) * sizeof *ins) & ~(size_t)15;

@@ -235,27 +235,25 @@ static __attribute__((noinline)) enum cpu_stop run_loop(struct cpu *c, uint64_t 
 		 * chained blocks after it (a local, so that the loop does not
 		 * read c->insns back after every instruction). */
 		uint64_t left = end - c->insns - n;
-		const struct insn *base = b->i;
+		/* Four instructions per round, entered in the middle for the
+		 * remainder (Duff's device): the loop's own test and pointer
+		 * step come once per four, and each instruction is at a
+		 * constant offset from q. q is the address of the round's first
+		 * slot, as an integer since in a first round entered in the
+		 * middle it lies before the array (only the n slots from b->i on
+		 * are read). Attention is tested first after each instruction,
+		 * so after a block's last one it decides between chaining and
+		 * the top. A whole block's q and round count come precomputed
+		 * (block_rounds); here n may be cut short. */
+		uintptr_t q = (uintptr_t)b->i - (-n & 3) * sizeof(struct insn);
+		uint64_t rounds = (n + 3) / 4;
+		/* Entry by n mod 4; a computed goto costs a load and a jump
+		 * where a switch costs a chain of compares. */
+		static void *const entry[4] = { &&slot0, &&slot3, &&slot2, &&slot1 };
 		for (;;) {
-			/* Four instructions per round, entered in the middle
-			 * for the remainder (Duff's device): the loop's own
-			 * test and pointer step come once per four, and each
-			 * instruction is at a constant offset from q. q is the
-			 * address of the round's first slot, as an integer
-			 * since in a first round entered in the middle it lies
-			 * before the array (only slots from base on are read).
-			 * Attention is tested first after each instruction, so
-			 * after a block's last one it decides between chaining
-			 * and the top. */
-			uint64_t skip = -n & 3;     /* slots before base in the first round */
-			uintptr_t q = (uintptr_t)base - skip * sizeof *base;
-			uint64_t rounds = (n + 3) / 4;
-			/* Entry by n mod 4; a computed goto costs a load and a
-			 * jump where a switch costs a chain of compares. */
-			static void *const entry[4] = { &&slot0, &&slot3, &&slot2, &&slot1 };
 #define RUN_SLOT(slot) do {						\
 				const struct insn *in = (const struct insn *)	\
-					(q + (slot) * sizeof *base);		\
+					(q + (slot) * sizeof(struct insn));	\
 				c->insn_eip = eip;				\
 				eip += in->len;					\
 				c->s.eip = eip;					\
@@ -272,7 +270,7 @@ slot2:				RUN_SLOT(2);
 slot3:				RUN_SLOT(3);
 				if (!--rounds)
 					break;
-				q += 4 * sizeof *base;
+				q += 4 * sizeof(struct insn);
 			}
 #undef RUN_SLOT
 			/* The block ran to its end (or to the budget, or its
@@ -294,8 +292,9 @@ slot3:				RUN_SLOT(3);
 			left -= s->n;
 			c->insn_cs = cs->sel;
 			b = s;
-			base = b->i;
 			n = b->n;
+			q = b->q0;
+			rounds = b->rounds;
 		}
 		prev = b;
 		prev_flushes = k->block_flushes;
