@@ -88,9 +88,9 @@ struct block {
 	struct insn *i;         /* the n instructions */
 	struct block *page_next;/* next block decoded from the same page */
 	/* The run loop's unrolled entry for all n instructions (exec.c):
-	 * the address of the first round's slot 0 (-n mod 4 slots before i:
-	 * the first round is entered at slot 4 - n mod 4), and the number of
-	 * rounds, (n + 3) / 4. */
+	 * the address of the first round's slot 0 (-n mod 4 slots before i,
+	 * where the first round is entered), and the number of rounds,
+	 * (n + 3) / 4. */
 	uintptr_t q0;
 	uint8_t rounds;
 	/* Chaining (exec.c): the blocks that followed this one when it ended
