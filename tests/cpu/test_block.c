@@ -498,3 +498,34 @@ Test(block, budget_ends_inside_a_chained_loop)
 	cr_expect_eq(cpu_insn_count(t.cpu) - n0, 401);
 	cr_expect_eq(t.s.gpr[R_EAX], 100);
 }
+
+/* Exact counts around a fault in the middle of a block reached by a chain:
+ * the faulting instruction counts once its exception is delivered, and a
+ * budget can end just before it.
+ *   1000: L: inc eax ; dec ecx ; jnz L ; inc ebx ; div esi (ESI = 0: #DE)
+ *        ; inc ebx ; hlt                                                */
+Test(block, counts_at_a_fault_inside_a_chained_block)
+{
+	static const uint8_t code[] = { 0x40, 0x49, 0x75, 0xFC, 0x43, 0xF7, 0xF6, 0x43, 0xF4 };
+	for (int split = 0; split < 2; split++) {
+		tm_pm32(&t);
+		t.s.gpr[R_EAX] = t.s.gpr[R_EBX] = t.s.gpr[R_ESI] = 0;
+		t.s.gpr[R_ECX] = 5;
+		tm_set(&t);
+		tm_code(&t, code, sizeof code);
+		uint64_t n0 = cpu_insn_count(t.cpu);
+		if (split) {
+			/* 5 rounds of 3, then INC EBX: stop on the DIV */
+			cr_assert_eq(tm_run(&t, 16), CPU_STOP_LIMIT);
+			cr_expect_eq(cpu_insn_count(t.cpu) - n0, 16);
+			cr_expect_eq(t.s.eip, CODE_ADDR + 5);
+		}
+		cr_assert_eq(tm_run(&t, 1000), CPU_STOP_HLT);
+		cr_expect_eq(tm_vector(&t), EX_DE);
+		/* 15 + INC + DIV (faulted, delivered) + the stub's HLT */
+		cr_expect_eq(cpu_insn_count(t.cpu) - n0, 18, "split %d", split);
+		cr_expect_eq(t.s.gpr[R_EAX], 5);
+		cr_expect_eq(t.s.gpr[R_EBX], 1);
+		cr_expect_eq(tm_rd(&t, STACK_TOP - 12, 4), CODE_ADDR + 5);
+	}
+}
