@@ -79,6 +79,14 @@ static struct code_page *cp_find(struct core *k, uint32_t pfn)
 	return NULL;
 }
 
+static void block_links_clear(struct block *b)
+{
+	for (int j = 0; j < 2; j++) {
+		b->link[j].lin = 0;
+		b->link[j].to = b;
+	}
+}
+
 /* Drop every block and code page: the arena starts over. */
 static void arena_reset(struct core *k)
 {
@@ -87,6 +95,8 @@ static void arena_reset(struct core *k)
 	memset(k->code_pages, 0, CODE_PAGE_BUCKETS * sizeof *k->code_pages);
 	k->arena_used = 0;
 	k->block_flushes++;
+	/* The straddle pseudo-block outlives the arena: its links must not. */
+	block_links_clear(&k->straddle_block);
 }
 
 /* Forget every decoded instruction. A block the run loop is executing
@@ -344,6 +354,7 @@ static const struct block *fetch_straddle(struct cpu *c, uint32_t lin, uint32_t 
 	k->straddle_block.n = 1;
 	k->straddle_block.len = (uint16_t)len;
 	k->straddle_block.mode = 0;   /* never in the table */
+	block_rounds(&k->straddle_block);
 	return &k->straddle_block;
 }
 
@@ -422,6 +433,8 @@ static const struct block *build(struct cpu *c, uint32_t pa, int mode)
 	b->n = (uint8_t)n;
 	b->len = (uint16_t)pos;
 	b->i = ins;
+	block_rounds(b);
+	block_links_clear(b);
 	/* Give back the unused instruction slots. */
 	k->arena_used -= (size_t)((BLOCK_MAX_INSNS - n) * sizeof *ins) & ~(size_t)15;
 	b->page_next = cp->blocks;

@@ -90,9 +90,33 @@ struct block {
 	uint16_t len;           /* bytes they cover */
 	struct insn *i;         /* the n instructions */
 	struct block *page_next;/* next block decoded from the same page */
+	/* The run loop's unrolled entry for all n instructions (exec.c):
+	 * the address of the first round's slot 0 (-n mod 4 slots before i,
+	 * where the first round is entered), and the number of rounds,
+	 * (n + 3) / 4. */
+	uintptr_t q0;
+	uint8_t rounds;
+	/* Chaining (exec.c): the blocks that followed this one when it ended
+	 * with the attention word clear, most recent first, by the linear
+	 * address they start at. A link is only a hint: the run loop follows
+	 * it when the current code page translation maps lin to to->pa and
+	 * to->mode is the current code mode, i.e. when block_fetch() would
+	 * give the same bytes. An empty link points back at its own block
+	 * with lin 0 (still a live block, so the test is safe). Links point
+	 * into the arena: they die with it (build() starts them empty). */
+	struct block_link {
+		uint32_t lin;           /* CS.base + EIP of the successor */
+		const struct block *to;
+	} link[2];
 };
 #define BTAB_BITS 14
 #define BTAB_SIZE (1u << BTAB_BITS)
+/* Set q0 and rounds from i and n. */
+static inline void block_rounds(struct block *b)
+{
+	b->q0 = (uintptr_t)b->i - (-(unsigned)b->n & 3) * sizeof(struct insn);
+	b->rounds = (uint8_t)((b->n + 3) / 4);
+}
 static inline uint32_t btab_index(uint32_t pa)
 {
 	return (pa * 0x9E3779B1u) >> (32 - BTAB_BITS);

@@ -119,6 +119,34 @@ static void single_step(struct cpu *c)
 	k->delivering = 0;
 }
 
+/* Retire one instruction. On x86 hosts one read-modify-write of memory:
+ * GCC otherwise loads the count, adds and stores it (keeping the sum for
+ * the loop's exits), three instructions on the hottest path; c->insns must
+ * be in memory after every instruction for the handlers, devices and hooks
+ * that read it. */
+static inline void retire_one(struct cpu *c)
+{
+#if defined(__x86_64__)
+	__asm__("addq $1, %0" : "+m"(c->insns));
+#else
+	c->insns++;
+#endif
+}
+
+/* Record that the block at `lin` (just fetched, b) followed prev, most
+ * recent first (the two exits of a Jcc both stay). */
+static void chain_link(const struct block *prev, uint32_t lin, const struct block *b)
+{
+	/* prev is an arena block or the straddle pseudo-block, both writable;
+	 * the table hands out const pointers only so that no handler writes
+	 * a block. */
+	struct block *p = (struct block *)(uintptr_t)prev;
+	if (p->link[0].lin != lin)
+		p->link[1] = p->link[0];
+	p->link[0].lin = lin;
+	p->link[0].to = b;
+}
+
 /* The instruction loop proper, kept out of cpu_run() so that setjmp's
  * constraints on local variables do not slow it down. Returns a stop
  * reason; exceptions leave it by longjmp.
@@ -131,15 +159,33 @@ static void single_step(struct cpu *c)
  * to the next instruction (block.c ends blocks after every such
  * instruction), so EIP is not tested inside a block. While the attention
  * word stays set, instructions run one at a time, exactly as the boundary
- * rules need. */
+ * rules need.
+ *
+ * Chaining: when a block ends with the attention word clear, there is no
+ * boundary work to do (attn is clear only while nothing is pending, the
+ * INTR line is low and TF is clear) and the MMU generation has not moved
+ * since the top last compared it (every change sets attn), so the code page
+ * translation is current. The next block then comes from the ended block's
+ * links (chain_link) instead of the table, with block_fetch()'s own tests:
+ * the linear address in the translated page, the block at the physical
+ * address it maps to, decoded for the current code mode (a block dropped
+ * for SMC has mode 0), the CPL of the translation. The CS limit and the
+ * budget are checked as at the top; any mismatch goes back to the top.
+ *
+ * c->insns is counted in memory after every instruction (retire_one), so
+ * handlers, devices, hooks and the exception path always read the exact
+ * count; the chained blocks' budget check uses a local (left) instead. */
 static __attribute__((noinline)) enum cpu_stop run_loop(struct cpu *c, uint64_t end)
 {
 	struct core *k = core_of(c);
+	const struct block *prev = NULL;   /* ended with attn clear: link its successor */
+	uint64_t prev_flushes = 0;         /* block_flushes when prev ended */
 	for (;;) {
 		if (__builtin_expect(c->insns >= end, 0))
 			return c->s.halted ? CPU_STOP_HLT : CPU_STOP_LIMIT;
 		uint32_t tf = 0;
 		if (__builtin_expect(k->attn, 0)) {
+			prev = NULL;
 			if (c->stop_requested | c->nmi_pending | c->s.halted | c->inhibit_irq |
 			    k->irq_shadow | (c->intr_line && (c->s.eflags & FL_IF))) {
 				int r = boundary(c);
@@ -167,6 +213,11 @@ static __attribute__((noinline)) enum cpu_stop run_loop(struct cpu *c, uint64_t 
 		c->insn_eip = eip;
 		c->insn_cs = cs->sel;
 		const struct block *b = block_fetch(c);
+		/* Link only when the arena has not started over since prev ended
+		 * (build() may have done so, and prev is gone with it); the
+		 * straddle pseudo-block (mode 0) is never a successor. */
+		if (prev && prev_flushes == k->block_flushes && b->mode)
+			chain_link(prev, cs->base + eip, b);
 		uint32_t last = eip + b->len - 1u;
 		uint64_t n = b->n;
 		if (__builtin_expect(last > cs->limit || last < eip || k->attn, 0)) {
@@ -180,19 +231,79 @@ static __attribute__((noinline)) enum cpu_stop run_loop(struct cpu *c, uint64_t 
 		}
 		if (n > end - c->insns)
 			n = end - c->insns;
-		const struct insn *i = b->i, *stop = i + n;
-		do {
-			c->insn_eip = eip;
-			eip += i->len;
-			c->s.eip = eip;
-			i->fn(c, i);
-			c->insns++;
-			i++;
-		} while (i != stop && __builtin_expect(!k->attn, 1));
+		/* What is left of the budget once this block has run, for the
+		 * chained blocks after it (a local, so that the loop does not
+		 * read c->insns back after every instruction). */
+		uint64_t left = end - c->insns - n;
+		/* Four instructions per round, entered in the middle for the
+		 * remainder (Duff's device): the loop's own test and pointer
+		 * step come once per four, and each instruction is at a
+		 * constant offset from q. q is the address of the round's first
+		 * slot, as an integer since in a first round entered in the
+		 * middle it lies before the array (only the n slots from b->i on
+		 * are read). Attention is tested first after each instruction,
+		 * so after a block's last one it decides between chaining and
+		 * the top. A whole block's q and round count come precomputed
+		 * (block_rounds); here n may be cut short. */
+		uintptr_t q = (uintptr_t)b->i - (-n & 3) * sizeof(struct insn);
+		uint64_t rounds = (n + 3) / 4;
+		/* Entry by n mod 4; a computed goto costs a load and a jump
+		 * where a switch costs a chain of compares. */
+		static void *const entry[4] = { &&slot0, &&slot3, &&slot2, &&slot1 };
+		for (;;) {
+#define RUN_SLOT(slot) do {						\
+				const struct insn *in = (const struct insn *)	\
+					(q + (slot) * sizeof(struct insn));	\
+				c->insn_eip = eip;				\
+				eip += in->len;					\
+				c->s.eip = eip;					\
+				in->fn(c, in);					\
+				retire_one(c);					\
+				if (__builtin_expect(k->attn, 0))		\
+					goto attention;				\
+			} while (0)
+			goto *entry[n & 3];
+			for (;;) {
+slot0:				RUN_SLOT(0);
+slot1:				RUN_SLOT(1);
+slot2:				RUN_SLOT(2);
+slot3:				RUN_SLOT(3);
+				if (!--rounds)
+					break;
+				q += 4 * sizeof(struct insn);
+			}
+#undef RUN_SLOT
+			/* The block ran to its end (or to the budget, or its
+			 * one instruction before the CS limit) with attention
+			 * clear: follow a link if one still holds. */
+			eip = c->s.eip;
+			uint32_t lin = cs->base + eip;
+			const struct block_link *l = &b->link[0];
+			if (l->lin != lin && (++l)->lin != lin)
+				break;
+			const struct block *s = l->to;
+			if ((lin >> PAGE_SHIFT) != k->fetch_lin_page ||
+			    s->pa != (k->fetch_phys | (lin & (PAGE_SIZE - 1))) ||
+			    s->mode != k->fetch_mode || c->cpl != k->fetch_cpl)
+				break;
+			last = eip + s->len - 1u;
+			if (last > cs->limit || last < eip || s->n > left)
+				break;
+			left -= s->n;
+			c->insn_cs = cs->sel;
+			b = s;
+			n = b->n;
+			q = b->q0;
+			rounds = b->rounds;
+		}
+		prev = b;
+		prev_flushes = k->block_flushes;
+		continue;
+attention:
 		/* TF at the start of the instruction kept attn set (so it ran
 		 * alone), and MOV SS / POP SS set it with no_db_trap: one test
 		 * covers both. */
-		if (__builtin_expect(k->attn, 0) && (tf | k->no_db_trap)) {
+		if (tf | k->no_db_trap) {
 			if (tf && !k->no_db_trap)
 				single_step(c);
 			k->no_db_trap = 0;

@@ -254,3 +254,278 @@ Test(block, arena_starts_over, .timeout = 120)
 	cr_assert_eq(tm_run(&t, 3), CPU_STOP_LIMIT);
 	cr_expect_eq(t.s.gpr[R_EAX], 11);        /* inc, dec, inc */
 }
+
+/* ---- Chaining (exec.c): a block that ends with the attention word clear
+ * goes straight to the block its links name. Each test below builds the
+ * situation in which a link made earlier no longer names what the table
+ * lookup would give, and checks that the fresh bytes run. */
+
+static void poke32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
+
+/* The straddle pseudo-block is not dropped with the page's blocks, so its
+ * link is the one that can outlive a block dropped by a store into it: a
+ * JMP rel32 across the end of page 1000h jumps back to X, and X stores CL
+ * into its own ADD immediate each time round (dropping X).
+ *   1000: mov ecx, 5 ; jmp 1FFDh
+ *   1010: X: add ebx, imm8(1) ; mov [1012h], cl ; dec ecx ; jnz 1FFDh ; hlt
+ *   1FFD: jmp 1010h (E9 + 4 bytes, the last one in page 2000h)
+ * EBX = 1 + 5 + 4 + 3 + 2. Checked to fail (EBX = 5) without the mode test
+ * on the successor in run_loop. */
+Test(block, chain_successor_dropped_by_smc)
+{
+	uint8_t code[0x1000 + 8] = { 0 };
+	static const uint8_t head[] = { 0xB9, 5, 0, 0, 0, 0xE9, 0, 0, 0, 0 };
+	memcpy(code, head, sizeof head);
+	poke32(&code[6], 0x1FFD - 0x100A);
+	static const uint8_t x[] = { 0x83, 0xC3, 0x01, 0x88, 0x0D, 0x12, 0x10, 0, 0,
+				     0x49, 0x0F, 0x85, 0, 0, 0, 0, 0xF4 };
+	memcpy(&code[0x10], x, sizeof x);
+	poke32(&code[0x1C], 0x1FFD - 0x1020);
+	code[0xFFD] = 0xE9;
+	poke32(&code[0xFFE], 0x1010 - 0x2002);
+	tm_poke(&t, CODE_ADDR, code, sizeof code);
+	cr_assert_eq(tm_run(&t, 1000), CPU_STOP_HLT);
+	cr_expect_eq(t.s.gpr[R_EBX], 15);
+	cr_expect_eq(t.s.gpr[R_ECX], 0);
+	cr_expect_eq(t.s.eip, 0x1021);
+}
+
+/* The arena starting over while a link into it is held: the straddle
+ * pseudo-block links to X; the budget stops the loop at F, the arena is
+ * made full, and the next build (F) starts it over, F landing where X was.
+ * The straddler's link must not run F's instructions as X.
+ *   1000: X: inc ebx ; dec ecx ; jnz 1FFDh
+ *   1008: F: cmp ebx, 4 ; jae H
+ *   100D: Z: mov ecx, 1 ; jmp 1FFDh
+ *   1017: H: hlt
+ *   1FFD: jmp 1000h (straddles into page 2000h)
+ * Two guards: arena_reset() empties the pseudo-block's links, and the
+ * link's block must sit at the physical address lin maps to. Checked to
+ * fail (budget reached, EBX = 3) with both removed. */
+Test(block, chain_successor_gone_with_the_arena)
+{
+	uint8_t code[0x1000 + 8] = { 0 };
+	static const uint8_t x[] = {
+		0x43, 0x49, 0x0F, 0x85, 0, 0, 0, 0,     /* X */
+		0x83, 0xFB, 0x04, 0x73, 0x0A,           /* F */
+		0xB9, 1, 0, 0, 0, 0xE9, 0, 0, 0, 0,     /* Z */
+		0xF4 };                                 /* H */
+	memcpy(code, x, sizeof x);
+	poke32(&code[4], 0x1FFD - 0x1008);
+	poke32(&code[0x13], 0x1FFD - 0x1017);
+	code[0xFFD] = 0xE9;
+	poke32(&code[0xFFE], 0x1000 - 0x2002);
+	tm_poke(&t, CODE_ADDR, code, sizeof code);
+	t.s.eip = 0x1FFD;
+	t.s.gpr[R_ECX] = 3;
+	t.s.gpr[R_EBX] = 0;
+	tm_set(&t);
+	blocks_flush(t.cpu);    /* X is the first block of an empty arena */
+	/* S X S X S X: three rounds of one straddler and three X instructions */
+	cr_assert_eq(tm_run(&t, 12), CPU_STOP_LIMIT);
+	cr_assert_eq(t.s.eip, 0x1008);
+	uint64_t flushes = core_of(t.cpu)->block_flushes;
+	core_of(t.cpu)->arena_used = (size_t)8 << 20;   /* full: the next build starts over */
+	cr_assert_eq(tm_run(&t, 100), CPU_STOP_HLT);
+	cr_expect_eq(core_of(t.cpu)->block_flushes, flushes + 1);
+	cr_expect_eq(t.s.gpr[R_EBX], 4);
+	cr_expect_eq(t.s.gpr[R_ECX], 0);
+	cr_expect_eq(t.s.eip, 0x1018);
+}
+
+/* Identity paging of the first 4 MiB with the given PTE flags. */
+static void identity_paging(uint32_t pte_flags)
+{
+	uint32_t pd = 0x100000, pt = 0x101000;
+	tm_wr(&t, pd, 4, pt | 7);
+	for (uint32_t k = 0; k < 1024; k++)
+		tm_wr(&t, pt + 4 * k, 4, (k << 12) | pte_flags);
+	t.s.cr3 = pd;
+	t.s.cr0 |= CR0_PG;
+}
+
+/* A linear code page remapped to another frame, by INVLPG and then back by
+ * a CR3 load, runs the new frame's bytes at once, also when the code that
+ * jumps there ran chained before. 8000h maps frame 20000h (add eax, 1;
+ * ret) and then 21000h (add eax, 100; ret).
+ *   1000: mov ecx, 6 ; mov ebx, CR3
+ *   100A: L: call 8000h ; cmp ecx, 5 ; jne N1
+ *        mov dword [PTE 8], 21003h ; invlpg [8000h]
+ *   N1: cmp ecx, 3 ; jne N2 ; mov dword [PTE 8], 20003h ; mov cr3, ebx
+ *   N2: loop L ; hlt
+ * EAX = 1 + 1 + 100 + 100 + 1 + 1. Checked to fail (EAX = 6) without
+ * run_loop's tests that lin lies in the translated code page and maps to
+ * the link's block (either alone suffices here). */
+Test(block, chain_across_remapped_code_page)
+{
+	identity_paging(3);
+	uint32_t pte8 = 0x101000 + 4 * 8;
+	tm_wr(&t, pte8, 4, 0x20003);
+	static const uint8_t f1[] = { 0x83, 0xC0, 0x01, 0xC3 }, f2[] = { 0x83, 0xC0, 0x64, 0xC3 };
+	tm_poke(&t, 0x20000, f1, sizeof f1);
+	tm_poke(&t, 0x21000, f2, sizeof f2);
+	uint8_t c[64];
+	size_t n = 0;
+	c[n++] = 0xB9; poke32(&c[n], 6); n += 4;                       /* mov ecx, 6 */
+	c[n++] = 0xBB; poke32(&c[n], 0x100000); n += 4;                /* mov ebx, pd */
+	size_t l = n;
+	c[n++] = 0xE8; poke32(&c[n], 0x8000 - (CODE_ADDR + (uint32_t)n + 4)); n += 4;
+	c[n++] = 0x83; c[n++] = 0xF9; c[n++] = 5;                      /* cmp ecx, 5 */
+	c[n++] = 0x75; c[n++] = 17;                                    /* jne N1 */
+	c[n++] = 0xC7; c[n++] = 0x05; poke32(&c[n], pte8); n += 4; poke32(&c[n], 0x21003); n += 4;
+	c[n++] = 0x0F; c[n++] = 0x01; c[n++] = 0x3D; poke32(&c[n], 0x8000); n += 4;
+	c[n++] = 0x83; c[n++] = 0xF9; c[n++] = 3;                      /* N1: cmp ecx, 3 */
+	c[n++] = 0x75; c[n++] = 13;                                    /* jne N2 */
+	c[n++] = 0xC7; c[n++] = 0x05; poke32(&c[n], pte8); n += 4; poke32(&c[n], 0x20003); n += 4;
+	c[n++] = 0x0F; c[n++] = 0x22; c[n++] = 0xDB;                   /* mov cr3, ebx */
+	c[n++] = 0xE2; c[n] = (uint8_t)(l - (n + 1)); n++;             /* N2: loop L */
+	c[n++] = 0xF4;
+	tm_set(&t);
+	tm_code(&t, c, n);
+	cr_assert_eq(tm_run(&t, 1000), CPU_STOP_HLT);
+	cr_expect_eq(t.s.gpr[R_EAX], 204);
+	cr_expect_eq(t.s.gpr[R_ECX], 0);
+	cr_expect_eq(t.s.eip, CODE_ADDR + (uint32_t)n);
+}
+
+/* A chain across a CPL change: A's IRET first returns to B at CPL 0 (A is
+ * linked to B), then to B at CPL 3, where the supervisor-only code page
+ * must fault on fetch (#PF, error code P | U) instead of B running.
+ *   1000: A: push esi ; push edi ; push 2 ; push edx ; push ebp ; iret
+ *   1007: B: inc ebx ; mov edx, SEL_UCODE ; jmp A
+ * Three guards each keep B from running chained here (cpu_code_changed's
+ * attention, its dropping the code page translation, run_loop's CPL test);
+ * checked to fail (B runs at CPL 3) with all three removed, not with any
+ * one alone. */
+Test(block, chain_across_cpl_change)
+{
+	static const uint8_t code[] = { 0x56, 0x57, 0x6A, 0x02, 0x52, 0x55, 0xCF,
+					0x43, 0xBA, SEL_UCODE, 0, 0, 0, 0xEB, 0xF1 };
+	identity_paging(3);             /* supervisor pages only */
+	t.s.gpr[R_EDX] = SEL_CODE32;
+	t.s.gpr[R_EBP] = CODE_ADDR + 7;
+	t.s.gpr[R_ESI] = SEL_UDATA;
+	t.s.gpr[R_EDI] = 0x8F00;
+	t.s.gpr[R_EBX] = 0;
+	tm_set(&t);
+	tm_code(&t, code, sizeof code);
+	cr_assert_eq(tm_run(&t, 1000), CPU_STOP_HLT);
+	cr_expect_eq(tm_vector(&t), EX_PF);
+	cr_expect_eq(t.s.gpr[R_EBX], 1);
+	cr_expect_eq(t.s.cr2, CODE_ADDR + 7);
+	cr_expect_eq(tm_rd(&t, STACK0 - 24, 4), 5);            /* error code P | U */
+	cr_expect_eq(tm_rd(&t, STACK0 - 20, 4), CODE_ADDR + 7);
+}
+
+/* A chain across a code-size change: A's RETF first goes to B through the
+ * 32-bit code segment (A is linked to B), then through the 16-bit one,
+ * where the same bytes decode differently.
+ *   1000: A: push edx ; push ebp ; retf
+ *   1003: B: 32-bit: mov eax, 07EB1234h ; mov edx, SEL_CODE16 ; jmp A
+ *            16-bit: mov ax, 1234h ; jmp short H
+ *   100F: H: hlt
+ * As above, checked to fail (the 32-bit B runs for ever) only with the
+ * attention, the translation drop and run_loop's mode test all removed. */
+Test(block, chain_across_code_size_change)
+{
+	static const uint8_t code[] = { 0x52, 0x55, 0xCB,
+		0xB8, 0x34, 0x12, 0xEB, 0x07, 0xBA, SEL_CODE16, 0, 0, 0, 0xEB, 0xF1, 0xF4 };
+	t.s.gpr[R_EDX] = SEL_CODE32;
+	t.s.gpr[R_EBP] = CODE_ADDR + 3;
+	t.s.gpr[R_EAX] = 0;
+	tm_set(&t);
+	tm_code(&t, code, sizeof code);
+	cr_assert_eq(tm_run(&t, 1000), CPU_STOP_HLT);
+	cr_expect_eq(tm_vector(&t), -1);
+	cr_expect_eq(t.s.seg[S_CS].sel, SEL_CODE16);
+	cr_expect_eq(t.s.eip, CODE_ADDR + 16);
+	cr_expect_eq(t.s.gpr[R_EAX], 0x07EB1234u);
+	cr_expect_eq(cpu_insn_count(t.cpu) >= 8, 1);
+}
+
+/* An interrupt raised by an OUT (which ends its block) is taken right
+ * after it, not after the linked successor's first instruction.
+ *   1000: L: inc eax ; out 80h, al ; jmp L
+ * The port raises INTR when AL = 3; the handler's frame holds 1003h.
+ * Checked to fail (1000h) without the attention test before chaining. */
+static struct tm *irq_tm;
+static void irq_out(void *opaque, uint16_t port, int size, uint32_t val)
+{
+	(void)opaque; (void)port; (void)size;
+	if ((val & 0xFF) == 3)
+		cpu_set_intr(irq_tm->cpu, 1);
+}
+static int irq_ack(void *opaque)
+{
+	(void)opaque;
+	cpu_set_intr(irq_tm->cpu, 0);
+	return 0x20;
+}
+Test(block, chain_stops_for_an_interrupt)
+{
+	static const uint8_t code[] = { 0x40, 0xE6, 0x80, 0xEB, 0xFB };
+	static const struct io_ops ops = { NULL, irq_out };
+	irq_tm = &t;
+	bus_map_io(t.bus, 0x80, 1, &ops, NULL);
+	cpu_set_intr_ack(t.cpu, irq_ack, NULL);
+	t.s.eflags |= FL_IF;
+	t.s.gpr[R_EAX] = 0;
+	tm_set(&t);
+	tm_code(&t, code, sizeof code);
+	cr_assert_eq(tm_run(&t, 1000), CPU_STOP_HLT);
+	cr_expect_eq(tm_vector(&t), 0x20);
+	cr_expect_eq(t.s.gpr[R_EAX], 3);
+	cr_expect_eq(tm_rd(&t, STACK_TOP - 12, 4), CODE_ADDR + 3);
+}
+
+/* A budget that ends inside a chained loop stops exactly there.
+ *   1000: L: inc eax ; inc ebx ; dec ecx ; jnz L ; hlt                  */
+Test(block, budget_ends_inside_a_chained_loop)
+{
+	static const uint8_t code[] = { 0x40, 0x43, 0x49, 0x75, 0xFB, 0xF4 };
+	t.s.gpr[R_EAX] = t.s.gpr[R_EBX] = 0;
+	t.s.gpr[R_ECX] = 100;
+	tm_set(&t);
+	tm_code(&t, code, sizeof code);
+	uint64_t n0 = cpu_insn_count(t.cpu);
+	cr_assert_eq(tm_run(&t, 4 * 37 + 2), CPU_STOP_LIMIT);
+	cr_expect_eq(cpu_insn_count(t.cpu) - n0, 4 * 37 + 2);
+	cr_expect_eq(t.s.gpr[R_EAX], 38);
+	cr_expect_eq(t.s.gpr[R_EBX], 38);
+	cr_expect_eq(t.s.gpr[R_ECX], 63);
+	cr_expect_eq(t.s.eip, CODE_ADDR + 2);
+	cr_assert_eq(tm_run(&t, 1000), CPU_STOP_HLT);
+	cr_expect_eq(cpu_insn_count(t.cpu) - n0, 401);
+	cr_expect_eq(t.s.gpr[R_EAX], 100);
+}
+
+/* Exact counts around a fault in the middle of a block reached by a chain:
+ * the faulting instruction counts once its exception is delivered, and a
+ * budget can end just before it.
+ *   1000: L: inc eax ; dec ecx ; jnz L ; inc ebx ; div esi (ESI = 0: #DE)
+ *        ; inc ebx ; hlt                                                */
+Test(block, counts_at_a_fault_inside_a_chained_block)
+{
+	static const uint8_t code[] = { 0x40, 0x49, 0x75, 0xFC, 0x43, 0xF7, 0xF6, 0x43, 0xF4 };
+	for (int split = 0; split < 2; split++) {
+		tm_pm32(&t);
+		t.s.gpr[R_EAX] = t.s.gpr[R_EBX] = t.s.gpr[R_ESI] = 0;
+		t.s.gpr[R_ECX] = 5;
+		tm_set(&t);
+		tm_code(&t, code, sizeof code);
+		uint64_t n0 = cpu_insn_count(t.cpu);
+		if (split) {
+			/* 5 rounds of 3, then INC EBX: stop on the DIV */
+			cr_assert_eq(tm_run(&t, 16), CPU_STOP_LIMIT);
+			cr_expect_eq(cpu_insn_count(t.cpu) - n0, 16);
+			cr_expect_eq(t.s.eip, CODE_ADDR + 5);
+		}
+		cr_assert_eq(tm_run(&t, 1000), CPU_STOP_HLT);
+		cr_expect_eq(tm_vector(&t), EX_DE);
+		/* 15 + INC + DIV (faulted, delivered) + the stub's HLT */
+		cr_expect_eq(cpu_insn_count(t.cpu) - n0, 18, "split %d", split);
+		cr_expect_eq(t.s.gpr[R_EAX], 5);
+		cr_expect_eq(t.s.gpr[R_EBX], 1);
+		cr_expect_eq(tm_rd(&t, STACK_TOP - 12, 4), CODE_ADDR + 5);
+	}
+}
