@@ -416,7 +416,7 @@ static inline __attribute__((always_inline)) int read_page(struct mmu *m, uint32
 							    int user, enum mmu_access acc,
 							    uint32_t *val)
 {
-	uint32_t pa;
+	uint32_t pa = 0;   /* set whenever xlate_inline succeeds; GCC -O2 cannot see it */
 	struct xl_src src;
 	int inst = acc == MMU_WRITE;
 	int rc = xlate_inline(m, lin, acc, user, inst, &pa, &src);
@@ -477,7 +477,7 @@ int mmu_read_rmw(struct mmu *m, uint32_t lin, int size, int user, uint32_t *val)
 static inline __attribute__((always_inline)) int write_page(struct mmu *m, uint32_t lin, int size,
 							     int user, uint32_t val)
 {
-	uint32_t pa;
+	uint32_t pa = 0;   /* as in read_page */
 	struct xl_src src;
 	int rc = xlate_inline(m, lin, MMU_WRITE, user, 1, &pa, &src);
 	if (rc)
