@@ -79,6 +79,47 @@ void tlb_fill_at(struct mmu *m, struct tlb *t, int set, int way, uint32_t lin,
 	repl_use(m, t, set, way, 1);
 }
 
+/* Drop every entry of t (keep_global: except global ones): drop_ent's
+ * work with its bookkeeping done once per set (vmask, retired hits) and
+ * once per 64 sets (busy) rather than once per entry. Only the sets that
+ * hold entries, and in them only the valid ways, are visited. */
+static void flush_tlb(struct mmu *m, struct tlb *t, int keep_global)
+{
+	int nwords = (t->sets + 63) / 64;
+	for (int i = 0; i < nwords; i++) {
+		uint64_t left_sets = 0;   /* sets still holding (global) entries */
+		for (uint64_t bm = t->busy[i]; bm; bm &= bm - 1) {
+			int s = i * 64 + __builtin_ctzll(bm);
+			struct tlb_set *ts = &t->s[s];
+			struct tlb_ent *se = tlb_set_ents(t, s);
+			unsigned left = 0;
+			uint64_t retired = 0;
+			int dropped = 0;
+			for (unsigned vm = ts->vmask; vm; vm &= vm - 1) {
+				int w = __builtin_ctz(vm);
+				struct tlb_ent *e = &se[w];
+				if (keep_global && e->g) {
+					left |= 1u << w;
+					continue;
+				}
+				fast_drop_ent(m, e);   /* folds the fast entries' hits */
+				if (e->large && !t->large)
+					t->nlarge--;
+				retired += e->hits;
+				e->hits = 0;
+				e->valid = 0;
+				dropped++;
+			}
+			t->nvalid -= dropped;
+			ts->retired_hits += retired;
+			ts->vmask = (uint16_t)left;
+			if (left)
+				left_sets |= 1ull << (s & 63);
+		}
+		t->busy[i] = left_sets;
+	}
+}
+
 /* Drop every entry (keep_global: except global ones) of every TLB and count
  * one flush of `cause` in each TLB that exists. A flush is a change of the
  * paging regime (CR3, CR0, CR4, A20, reset...): the generation changes once,
@@ -90,19 +131,8 @@ void tlb_flush_all(struct mmu *m, enum tlb_flush_cause cause, int keep_global)
 		if (!t->sets)
 			continue;
 		t->flushes[cause]++;
-		/* Only the sets that hold entries, and in them only the
-		 * valid ways, are visited (busy bitmap, vmask). */
-		int nwords = (t->sets + 63) / 64;
-		for (int i = 0; i < nwords; i++)
-			for (uint64_t bm = t->busy[i]; bm; bm &= bm - 1) {
-				int s = i * 64 + __builtin_ctzll(bm);
-				for (unsigned vm = t->s[s].vmask; vm; vm &= vm - 1) {
-					int w = __builtin_ctz(vm);
-					struct tlb_ent *e = tlb_at(t, s, w);
-					if (!(keep_global && e->g))
-						drop_ent(m, t, s, w, e);
-				}
-			}
+		if (t->nvalid)
+			flush_tlb(m, t, keep_global);
 		if (mmu_wants(m, MMU_EV_FLUSH))
 			mmu_emit(m, MMU_EV_FLUSH, id, -1, -1, 0, 0, 0, cause);
 	}
