@@ -80,21 +80,30 @@ void tlb_fill_at(struct mmu *m, struct tlb *t, int set, int way, uint32_t lin,
 }
 
 /* Drop every entry of t (keep_global: except global ones): drop_ent's
- * work with its bookkeeping done once per set (vmask, retired hits) and
- * once per 64 sets (busy) rather than once per entry. Only the sets that
- * hold entries, and in them only the valid ways, are visited. */
-static void flush_tlb(struct mmu *m, struct tlb *t, int keep_global)
+ * work with its bookkeeping done once per set (vmask, retired hits), once
+ * per 64 sets (busy) and once per TLB (nvalid, nlarge) rather than once
+ * per entry. Only the sets that hold entries, and in them only the valid
+ * ways, are visited. The TLB's fields are read into locals first: the
+ * stores through entry pointers would otherwise make the compiler reload
+ * them for every set. Inline with keep_global a constant: without global
+ * entries to keep, each set and busy word is simply emptied. */
+static inline __attribute__((always_inline)) void flush_tlb(struct mmu *m, struct tlb *t,
+							    const int keep_global)
 {
-	int nwords = (t->sets + 63) / 64;
+	struct tlb_ent *const ents = t->e;
+	struct tlb_set *const sets = t->s;
+	uint64_t *const busy = t->busy;
+	const int ways = t->ways, small = !t->large;
+	const int nwords = (t->sets + 63) / 64;
+	int dropped = 0, dropped_large = 0;
 	for (int i = 0; i < nwords; i++) {
 		uint64_t left_sets = 0;   /* sets still holding (global) entries */
-		for (uint64_t bm = t->busy[i]; bm; bm &= bm - 1) {
+		for (uint64_t bm = busy[i]; bm; bm &= bm - 1) {
 			int s = i * 64 + __builtin_ctzll(bm);
-			struct tlb_set *ts = &t->s[s];
-			struct tlb_ent *se = tlb_set_ents(t, s);
+			struct tlb_set *ts = &sets[s];
+			struct tlb_ent *se = &ents[s * ways];
 			unsigned left = 0;
 			uint64_t retired = 0;
-			int dropped = 0;
 			for (unsigned vm = ts->vmask; vm; vm &= vm - 1) {
 				int w = __builtin_ctz(vm);
 				struct tlb_ent *e = &se[w];
@@ -103,21 +112,22 @@ static void flush_tlb(struct mmu *m, struct tlb *t, int keep_global)
 					continue;
 				}
 				fast_drop_ent(m, e);   /* folds the fast entries' hits */
-				if (e->large && !t->large)
-					t->nlarge--;
+				dropped_large += e->large;
 				retired += e->hits;
 				e->hits = 0;
 				e->valid = 0;
 				dropped++;
 			}
-			t->nvalid -= dropped;
 			ts->retired_hits += retired;
 			ts->vmask = (uint16_t)left;
 			if (left)
 				left_sets |= 1ull << (s & 63);
 		}
-		t->busy[i] = left_sets;
+		busy[i] = left_sets;
 	}
+	t->nvalid -= dropped;
+	if (small)
+		t->nlarge -= dropped_large;   /* large entries held in a 4 KiB TLB */
 }
 
 /* Drop every entry (keep_global: except global ones) of every TLB and count
@@ -131,8 +141,12 @@ void tlb_flush_all(struct mmu *m, enum tlb_flush_cause cause, int keep_global)
 		if (!t->sets)
 			continue;
 		t->flushes[cause]++;
-		if (t->nvalid)
-			flush_tlb(m, t, keep_global);
+		if (t->nvalid) {
+			if (keep_global)
+				flush_tlb(m, t, 1);
+			else
+				flush_tlb(m, t, 0);
+		}
 		if (mmu_wants(m, MMU_EV_FLUSH))
 			mmu_emit(m, MMU_EV_FLUSH, id, -1, -1, 0, 0, 0, cause);
 	}
