@@ -174,7 +174,21 @@ void tlb_invalidate_lin(struct mmu *m, uint32_t lin, int counted)
 		/* A 4 MiB TLB holds lin's 4 MiB page only in its own set, a
 		 * 4 KiB TLB without large entries lin's page only in its own
 		 * set; large entries in a 4 KiB TLB may sit in any set. */
-		int one = t->large || !t->nlarge;
+		if (!t->nlarge) {
+			/* Every entry has the TLB's own page size: one set,
+			 * one tag (all its ways are still compared: TR6 may
+			 * have put the same tag in two ways). */
+			int s = tlb_index(t, lin);
+			struct tlb_ent *se = tlb_set_ents(t, s);
+			uint32_t tag = lin >> t->shift;
+			for (unsigned vm = t->s[s].vmask; vm; vm &= vm - 1) {
+				int w = __builtin_ctz(vm);
+				if (se[w].tag == tag)
+					bump |= drop_ent(m, t, s, w, &se[w]);
+			}
+			continue;
+		}
+		int one = t->large;
 		int s0 = one ? tlb_index(t, lin) : 0;
 		int s1 = one ? s0 + 1 : t->sets;
 		for (int s = s0; s < s1; s++)

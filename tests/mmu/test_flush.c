@@ -1,4 +1,5 @@
-/* test_flush.c - full TLB flushes (tlb.c's tlb_flush_all) with entries of
+/* test_flush.c - full TLB flushes (tlb.c's tlb_flush_all), and INVLPG
+ * (tlb_invalidate_lin), with entries of
  * every kind in the TLBs: 4 KiB and 4 MiB, global or not, held in the fast
  * tables with hits counted there and not yet folded. After each flush,
  * against a snapshot taken just before it:
@@ -139,6 +140,33 @@ static void check_flush(struct mmu *m, const struct snap *b, enum tlb_flush_caus
 	free(a);
 }
 
+/* INVLPG of lin: exactly the entries translating lin are gone (its 4 KiB
+ * entry, every large entry for its 4 MiB page, global or not), all else as
+ * before, with every set's statistics unchanged and one INVLPG counted. */
+static void check_invlpg(struct mmu *m, const struct snap *b, uint32_t lin)
+{
+	struct snap *a = calloc(1, sizeof(*a));
+	take(m, a);
+	consistent(m);
+	for (int id = 0; id < TLB_COUNT; id++) {
+		struct tlb_geom g = mmu_tlb_geom(m, id);
+		for (int s = 0; s < g.sets; s++) {
+			for (int w = 0; w < g.ways; w++) {
+				const struct tlb_entry_view *x = &b->e[id][s][w], *y = &a->e[id][s][w];
+				int match = x->valid && x->lin_page == (x->large ? lin >> 22 : lin >> 12);
+				cr_assert_eq(y->valid, x->valid && !match, "tlb %d set %d way %d", id, s, w);
+				if (y->valid)
+					cr_assert_eq(y->hits, x->hits);
+			}
+			cr_assert_eq(a->s[id][s].hits, b->s[id][s].hits, "set hits retired, not lost");
+			cr_assert_eq(a->s[id][s].misses, b->s[id][s].misses);
+		}
+		if (g.sets)
+			cr_assert_eq(a->t[id].flushes[FLUSH_INVLPG], b->t[id].flushes[FLUSH_INVLPG] + 1);
+	}
+	free(a);
+}
+
 static void run(struct mmu_config c, uint32_t seed, int with_listener)
 {
 	struct env e = env_new_cfg(&c, CR0_WP);
@@ -183,8 +211,11 @@ static void run(struct mmu_config c, uint32_t seed, int with_listener)
 			struct snap *b = calloc(1, sizeof(*b));
 			take(e.m, b);
 			int before = flush_events;
-			int kind = (r >> 9) % 3;
-			if (kind == 0) {
+			int kind = (r >> 9) % 4;
+			if (kind == 3) {
+				mmu_invlpg(e.m, lin);
+				check_invlpg(e.m, b, lin);
+			} else if (kind == 0) {
 				mmu_set_cr3(e.m, PGDIR);
 				check_flush(e.m, b, FLUSH_CR3, 1, before);
 				for (int id = 0; id < TLB_COUNT; id++)
