@@ -21,7 +21,9 @@
 #ifndef MMU_MMU_INTERNAL_H
 #define MMU_MMU_INTERNAL_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "mmu.h"
 #include "fastpath.h"
 #include "bus_internal.h"
@@ -243,21 +245,44 @@ void tlb_fill_at(struct mmu *m, struct tlb *t, int set, int way, uint32_t lin,
  * uw the effective U and W bits of both levels (PTE_U | PTE_W positions),
  * src_addr the address of ent. Shared by tlb_fill_at and the fused refill
  * (refill.h). */
+/* The flag bytes of an entry (valid .. pwt, 8 consecutive bytes) as one
+ * little-endian word: byte 0 valid, 1 large, 2 d, 3 u, 4 w, 5 g, 6 pcd,
+ * 7 pwt. The D, U, W, PCD and PWT bytes come from one multiply: `bits`
+ * holds them at their PTE positions (6, 2, 1, 4, 3), and multiplying by
+ * TLB_FLAG_SPREAD copies each bit b to b + 10, b + 22, b + 31, b + 44 and
+ * b + 53. Those 25 positions are all different (no carries) and bits 16,
+ * 24, 32, 48 and 56 (the d, u, w, pcd and pwt bytes) are reached only by
+ * D + 10, U + 22, W + 31, PCD + 44 and PWT + 53, so the mask keeps exactly
+ * those (tests/mmu/test_entbits.c checks every input). One store instead
+ * of eight: every refill writes them. */
+#define TLB_FLAG_BITS   (PTE_D | PTE_U | PTE_W | PTE_PCD | PTE_PWT)
+#define TLB_FLAG_SPREAD ((1ull << 10) | (1ull << 22) | (1ull << 31) | (1ull << 44) | (1ull << 53))
+#define TLB_FLAG_MASK   ((1ull << 16) | (1ull << 24) | (1ull << 32) | (1ull << 48) | (1ull << 56))
+static inline uint64_t tlb_flag_word(uint32_t bits, int large, int g)
+{
+	return (((uint64_t)(bits & TLB_FLAG_BITS) * TLB_FLAG_SPREAD) & TLB_FLAG_MASK) |
+	       1u | (uint64_t)(large != 0) << 8 | (uint64_t)(g != 0) << 40;
+}
+_Static_assert(offsetof(struct tlb_ent, large) == offsetof(struct tlb_ent, valid) + 1 &&
+	       offsetof(struct tlb_ent, d) == offsetof(struct tlb_ent, valid) + 2 &&
+	       offsetof(struct tlb_ent, u) == offsetof(struct tlb_ent, valid) + 3 &&
+	       offsetof(struct tlb_ent, w) == offsetof(struct tlb_ent, valid) + 4 &&
+	       offsetof(struct tlb_ent, g) == offsetof(struct tlb_ent, valid) + 5 &&
+	       offsetof(struct tlb_ent, pcd) == offsetof(struct tlb_ent, valid) + 6 &&
+	       offsetof(struct tlb_ent, pwt) == offsetof(struct tlb_ent, valid) + 7,
+	       "tlb_flag_word's byte order is struct tlb_ent's");
 static inline void tlb_ent_write(struct mmu *m, struct tlb *t, struct tlb_ent *e, int large,
 				 uint32_t lin, uint32_t paddr, uint32_t src_addr, uint32_t ent,
 				 uint32_t uw)
 {
-	e->valid = 1;
-	e->large = (uint8_t)large;
 	e->tag = large ? lin >> 22 : lin >> 12;
 	e->pfn = large ? (paddr & 0xFFC00000u) >> 12 : paddr >> 12;
 	e->src_addr = src_addr;
-	e->d = (ent & PTE_D) != 0;
-	e->u = (uw & PTE_U) != 0;
-	e->w = (uw & PTE_W) != 0;
-	e->g = (ent & PTE_G) && m->cfg.has_pge && (m->cr4 & CR4_PGE);
-	e->pcd = (ent & PTE_PCD) != 0;
-	e->pwt = (ent & PTE_PWT) != 0;
+	/* valid, large, d, u, w, g, pcd, pwt */
+	uint64_t flags = tlb_flag_word((ent & (PTE_D | PTE_PCD | PTE_PWT)) | (uw & (PTE_U | PTE_W)),
+				       large,
+				       (ent & PTE_G) && m->cfg.has_pge && (m->cr4 & CR4_PGE));
+	memcpy(&e->valid, &flags, sizeof(flags));
 	e->fastmask = 0;
 	e->fetch_mark = (uint32_t)m->fast.gen - 1;   /* not (yet) used by a fetch */
 	e->hits = 0;

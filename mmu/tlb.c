@@ -79,6 +79,57 @@ void tlb_fill_at(struct mmu *m, struct tlb *t, int set, int way, uint32_t lin,
 	repl_use(m, t, set, way, 1);
 }
 
+/* Drop every entry of t (keep_global: except global ones): drop_ent's
+ * work with its bookkeeping done once per set (vmask, retired hits), once
+ * per 64 sets (busy) and once per TLB (nvalid, nlarge) rather than once
+ * per entry. Only the sets that hold entries, and in them only the valid
+ * ways, are visited. The TLB's fields are read into locals first: the
+ * stores through entry pointers would otherwise make the compiler reload
+ * them for every set. Inline with keep_global a constant: without global
+ * entries to keep, each set and busy word is simply emptied. */
+static inline __attribute__((always_inline)) void flush_tlb(struct mmu *m, struct tlb *t,
+							    const int keep_global)
+{
+	struct tlb_ent *const ents = t->e;
+	struct tlb_set *const sets = t->s;
+	uint64_t *const busy = t->busy;
+	const int ways = t->ways, small = !t->large;
+	const int nwords = (t->sets + 63) / 64;
+	int dropped = 0, dropped_large = 0;
+	for (int i = 0; i < nwords; i++) {
+		uint64_t left_sets = 0;   /* sets still holding (global) entries */
+		for (uint64_t bm = busy[i]; bm; bm &= bm - 1) {
+			int s = i * 64 + __builtin_ctzll(bm);
+			struct tlb_set *ts = &sets[s];
+			struct tlb_ent *se = &ents[s * ways];
+			unsigned left = 0;
+			uint64_t retired = 0;
+			for (unsigned vm = ts->vmask; vm; vm &= vm - 1) {
+				int w = __builtin_ctz(vm);
+				struct tlb_ent *e = &se[w];
+				if (keep_global && e->g) {
+					left |= 1u << w;
+					continue;
+				}
+				fast_drop_ent(m, e);   /* folds the fast entries' hits */
+				dropped_large += e->large;
+				retired += e->hits;
+				e->hits = 0;
+				e->valid = 0;
+				dropped++;
+			}
+			ts->retired_hits += retired;
+			ts->vmask = (uint16_t)left;
+			if (left)
+				left_sets |= 1ull << (s & 63);
+		}
+		busy[i] = left_sets;
+	}
+	t->nvalid -= dropped;
+	if (small)
+		t->nlarge -= dropped_large;   /* large entries held in a 4 KiB TLB */
+}
+
 /* Drop every entry (keep_global: except global ones) of every TLB and count
  * one flush of `cause` in each TLB that exists. A flush is a change of the
  * paging regime (CR3, CR0, CR4, A20, reset...): the generation changes once,
@@ -90,19 +141,12 @@ void tlb_flush_all(struct mmu *m, enum tlb_flush_cause cause, int keep_global)
 		if (!t->sets)
 			continue;
 		t->flushes[cause]++;
-		/* Only the sets that hold entries, and in them only the
-		 * valid ways, are visited (busy bitmap, vmask). */
-		int nwords = (t->sets + 63) / 64;
-		for (int i = 0; i < nwords; i++)
-			for (uint64_t bm = t->busy[i]; bm; bm &= bm - 1) {
-				int s = i * 64 + __builtin_ctzll(bm);
-				for (unsigned vm = t->s[s].vmask; vm; vm &= vm - 1) {
-					int w = __builtin_ctz(vm);
-					struct tlb_ent *e = tlb_at(t, s, w);
-					if (!(keep_global && e->g))
-						drop_ent(m, t, s, w, e);
-				}
-			}
+		if (t->nvalid) {
+			if (keep_global)
+				flush_tlb(m, t, 1);
+			else
+				flush_tlb(m, t, 0);
+		}
 		if (mmu_wants(m, MMU_EV_FLUSH))
 			mmu_emit(m, MMU_EV_FLUSH, id, -1, -1, 0, 0, 0, cause);
 	}
@@ -130,7 +174,21 @@ void tlb_invalidate_lin(struct mmu *m, uint32_t lin, int counted)
 		/* A 4 MiB TLB holds lin's 4 MiB page only in its own set, a
 		 * 4 KiB TLB without large entries lin's page only in its own
 		 * set; large entries in a 4 KiB TLB may sit in any set. */
-		int one = t->large || !t->nlarge;
+		if (!t->nlarge) {
+			/* Every entry has the TLB's own page size: one set,
+			 * one tag (all its ways are still compared: TR6 may
+			 * have put the same tag in two ways). */
+			int s = tlb_index(t, lin);
+			struct tlb_ent *se = tlb_set_ents(t, s);
+			uint32_t tag = lin >> t->shift;
+			for (unsigned vm = t->s[s].vmask; vm; vm &= vm - 1) {
+				int w = __builtin_ctz(vm);
+				if (se[w].tag == tag)
+					bump |= drop_ent(m, t, s, w, &se[w]);
+			}
+			continue;
+		}
+		int one = t->large;
 		int s0 = one ? tlb_index(t, lin) : 0;
 		int s1 = one ? s0 + 1 : t->sets;
 		for (int s = s0; s < s1; s++)
