@@ -758,9 +758,20 @@ static inline __attribute__((always_inline)) uint32_t stack_peek(struct cpu *c, 
 	return stack_peek_slow(c, delta, size);
 }
 
+/* The hit path knows the stack is 32-bit: ESP moves whole, no sp_add(). */
 static inline __attribute__((always_inline)) uint32_t pop(struct cpu *c, int size)
 {
-	uint32_t v = stack_peek(c, 0, size);
+	uint32_t off = c->s.gpr[R_ESP], lin;
+
+	if (__builtin_expect(stack_fast(c, off, size, &lin), 1)) {
+		struct mmu_fast_entry *e = fast_entry(c, lin, size, 0);
+		if (__builtin_expect(e != NULL, 1)) {
+			e->hits++;
+			c->s.gpr[R_ESP] = off + (uint32_t)size;
+			return load_host((const uint8_t *)((uintptr_t)lin + e->addend), size);
+		}
+	}
+	uint32_t v = stack_peek_slow(c, 0, size);
 	sp_add(c, (uint32_t)size);
 	return v;
 }

@@ -177,6 +177,14 @@ static void specialise(struct insn *i, int twobyte)
 		i->fn = jcc32[op & 15];
 	} else if (op == 0xE9 || op == 0xEB) {
 		i->fn = op_jmp_rel32;
+	} else if (op == 0xE8) {
+		i->fn = op_call_rel32;
+	} else if (op == 0xC3) {
+		i->fn = op_ret32;
+	} else if (op >= 0x50 && op <= 0x57) {
+		i->fn = op_push_r32;
+	} else if (op >= 0x58 && op <= 0x5F) {
+		i->fn = op_pop_r32;
 	} else if (op == 0x85 && reg_form) {
 		i->dst = i->rm;
 		i->src = i->reg;

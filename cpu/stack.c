@@ -39,6 +39,40 @@ void op_pop_r(struct cpu *c, const struct insn *i)
 	}
 }
 
+/* PUSH r32 / POP r32 (50+r / 58+r with a 32-bit operand size), chosen by
+ * decode_insn: the hit path of push()/pop() with nothing to save around
+ * it. Any other case goes to the general handler above, which starts the
+ * instruction again from the same state (nothing is written before the
+ * fallback) and takes push_slow()/stack_peek_slow() with all the checks. */
+void op_push_r32(struct cpu *c, const struct insn *i)
+{
+	uint32_t off = c->s.gpr[R_ESP] - 4, lin;
+	struct mmu_fast_entry *e;
+
+	if (__builtin_expect(stack_fast(c, off, 4, &lin) && (e = fast_entry(c, lin, 4, 1)) != NULL, 1)) {
+		e->hits++;
+		store_host((uint8_t *)((uintptr_t)lin + e->addend), 4, c->s.gpr[i->reg]);
+		c->s.gpr[R_ESP] = off;
+		return;
+	}
+	op_push_r(c, i);
+}
+
+void op_pop_r32(struct cpu *c, const struct insn *i)
+{
+	uint32_t off = c->s.gpr[R_ESP], lin;
+	struct mmu_fast_entry *e;
+
+	if (__builtin_expect(stack_fast(c, off, 4, &lin) && (e = fast_entry(c, lin, 4, 0)) != NULL, 1)) {
+		e->hits++;
+		c->s.gpr[R_ESP] = off + 4;
+		/* after ESP moves: POP ESP loads the value read */
+		c->s.gpr[i->reg] = load_host((const uint8_t *)((uintptr_t)lin + e->addend), 4);
+		return;
+	}
+	op_pop_r(c, i);
+}
+
 static int sreg_of(const struct insn *i)
 {
 	switch (i->op) {
