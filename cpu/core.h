@@ -868,6 +868,9 @@ extern const insn_fn test_m32_imm_ea[EAF_COUNT];
 extern const insn_fn test_m_r32_ea[EAF_COUNT];
 extern const insn_fn imul_r32_m_imm_ea[EAF_COUNT];
 extern const insn_fn imul_r32_m_ea[EAF_COUNT];
+extern const insn_fn incdec_m32_ea[2][EAF_COUNT];   /* [DEC] */
+/* stack.c */
+extern const insn_fn push_m32_ea[EAF_COUNT];
 /* misc.c; movx_r32_m_ea by [MOVSX][word source] */
 extern const insn_fn mov_m_r32_ea[EAF_COUNT];
 extern const insn_fn mov_r32_m_ea[EAF_COUNT];

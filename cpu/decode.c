@@ -170,6 +170,12 @@ static void specialise(struct insn *i, int twobyte)
 	} else if (op >= 0x40 && op <= 0x4F) {
 		i->dst = op & 7;
 		i->fn = op < 0x48 ? op_inc_r32 : op_dec_r32;
+	} else if (op == 0xFF && !reg_form && i->reg < 2) {
+		/* INC/DEC m32 */
+		i->fn = by_ea(i, incdec_m32_ea[i->reg], i->fn);
+	} else if (op == 0xFF && !reg_form && i->reg == 6) {
+		/* PUSH m32 */
+		i->fn = by_ea(i, push_m32_ea, i->fn);
 	} else if (op == 0xFF && reg_form && i->reg < 2) {
 		i->dst = i->rm;
 		i->fn = i->reg == 0 ? op_inc_r32 : op_dec_r32;

@@ -85,6 +85,35 @@ static int sreg_of(const struct insn *i)
 	}
 }
 
+/* PUSH m32 (FF /6 with a 32-bit operand and address size), one per
+ * address form (EAF_*, chosen by decode_insn). The source and the stack
+ * slot are both checked before either is touched: plain source segment
+ * and read-table hit, plain stack and write-table hit; then the read and
+ * the write count one TLB hit each, as rm_read() and push() do. Anything
+ * else goes to op_push_rm, which starts over from the unchanged state. */
+static inline __attribute__((always_inline)) void push_m32(struct cpu *c, const struct insn *i, int form)
+{
+	uint32_t lin, slin, off = c->s.gpr[R_ESP] - 4;
+	struct mmu_fast_entry *e, *se;
+	if (__builtin_expect(seg_plain(c, i, ea32(c, i, form), 4, 0, &lin) &&
+			     (e = fast_entry(c, lin, 4, 0)) != NULL &&
+			     stack_fast(c, off, 4, &slin) &&
+			     (se = fast_entry(c, slin, 4, 1)) != NULL, 1)) {
+		e->hits++;
+		uint32_t v = load_host((const uint8_t *)((uintptr_t)lin + e->addend), 4);
+		se->hits++;
+		store_host((uint8_t *)((uintptr_t)slin + se->addend), 4, v);
+		c->s.gpr[R_ESP] = off;
+		return;
+	}
+	op_push_rm(c, i);
+}
+static void op_push_m32_b(struct cpu *c, const struct insn *i) { push_m32(c, i, EAF_B); }
+static void op_push_m32_bis(struct cpu *c, const struct insn *i) { push_m32(c, i, EAF_BIS); }
+static void op_push_m32_is(struct cpu *c, const struct insn *i) { push_m32(c, i, EAF_IS); }
+static void op_push_m32_d(struct cpu *c, const struct insn *i) { push_m32(c, i, EAF_D); }
+const insn_fn push_m32_ea[EAF_COUNT] = { op_push_m32_b, op_push_m32_bis, op_push_m32_is, op_push_m32_d };
+
 /* PUSH Sreg: the selector zero-extended to the operand size (QEMU). */
 void op_push_sreg(struct cpu *c, const struct insn *i)
 {
