@@ -292,18 +292,55 @@ void op_dec_r(struct cpu *c, const struct insn *i)
 }
 
 /* INC/DEC of a 32-bit register, 40-4F or FF /0 /1 with mod 3 (chosen by
- * decode_insn; the register in i->dst). */
+ * decode_insn; the register in i->dst). The CF they keep after a recorded
+ * shift takes variable shifts (lf_shift_cf) that need registers saved and
+ * restored around the whole handler, so that case is a function of its
+ * own, tail-called; the common kinds then compile to a few moves. */
+static __attribute__((noinline)) void incdec_r32_shift_cf(struct cpu *c, const struct insn *i, int dec)
+{
+	uint32_t a = c->s.gpr[i->dst], r = dec ? a - 1 : a + 1;
+	incdec_record(c, a, r, 4, dec);
+	c->s.gpr[i->dst] = r;
+}
+
+static inline __attribute__((always_inline)) int lf_is_shift(const struct cpu *c)
+{
+	return (unsigned)((core_of(c)->lf_op & LF_KIND) - LF_SHL) <= LF_SAR - LF_SHL;
+}
+
+/* get_cf() for a record that is not a shift (!lf_is_shift()). */
+static inline __attribute__((always_inline)) uint32_t cf_not_shift(const struct cpu *c)
+{
+	const struct core *k = core_of(c);
+	uint32_t a = k->lf_a, b = k->lf_b, r = k->lf_res;
+	switch (k->lf_op & LF_KIND) {
+	case LF_NONE: return (c->s.eflags & FL_CF) != 0;
+	case LF_ADD: return (((a & b) | ((a | b) & ~r)) & lf_top(k->lf_op)) != 0;
+	case LF_SUB: return (((~a & b) | (~(a ^ b) & r)) & lf_top(k->lf_op)) != 0;
+	case LF_LOGIC: return 0;
+	default: return b & FL_CF;     /* INC, DEC, RES: kept in lf_b */
+	}
+}
+
 void op_inc_r32(struct cpu *c, const struct insn *i)
 {
+	if (__builtin_expect(lf_is_shift(c), 0)) {
+		incdec_r32_shift_cf(c, i, 0);
+		return;
+	}
 	uint32_t a = c->s.gpr[i->dst];
-	incdec_record(c, a, a + 1, 4, 0);
+	lf_set(c, LF_INC, 4, a, cf_not_shift(c), a + 1);
 	c->s.gpr[i->dst] = a + 1;
 }
 
 void op_dec_r32(struct cpu *c, const struct insn *i)
 {
+	if (__builtin_expect(lf_is_shift(c), 0)) {
+		incdec_r32_shift_cf(c, i, 1);
+		return;
+	}
 	uint32_t a = c->s.gpr[i->dst];
-	incdec_record(c, a, a - 1, 4, 1);
+	lf_set(c, LF_DEC, 4, a, cf_not_shift(c), a - 1);
 	c->s.gpr[i->dst] = a - 1;
 }
 
@@ -323,6 +360,38 @@ static void incdec_rm(struct cpu *c, const struct insn *i, int dec)
 
 void op_inc_rm(struct cpu *c, const struct insn *i) { incdec_rm(c, i, 0); }
 void op_dec_rm(struct cpu *c, const struct insn *i) { incdec_rm(c, i, 1); }
+
+/* INC/DEC m32 (FF /0 /1 with a 32-bit operand and address size), one per
+ * address form (EAF_*, chosen by decode_insn): one translation of the
+ * write table for the read and the write, counted as two TLB hits as
+ * incdec_rm()'s mem_read_rmw() and mem_write() count them (rmw_plain). A
+ * recorded shift (whose CF takes the long way) is tested before rmw_plain
+ * counts anything; it and every non-plain case go to the general handler,
+ * which starts over from the unchanged state. */
+static inline __attribute__((always_inline)) void incdec_m32(struct cpu *c, const struct insn *i,
+							     int form, int dec)
+{
+	uint8_t *p;
+	if (__builtin_expect(lf_is_shift(c) || !rmw_plain(c, i, ea32(c, i, form), 4, &p), 0)) {
+		if (dec)
+			op_dec_rm(c, i);
+		else
+			op_inc_rm(c, i);
+		return;
+	}
+	uint32_t a = load_host(p, 4), r = dec ? a - 1 : a + 1;
+	store_host(p, 4, r);
+	lf_set(c, dec ? LF_DEC : LF_INC, 4, a, cf_not_shift(c), r);
+}
+#define INCDEC_M32_FORMS(fs, form) \
+static void op_inc_m32_##fs(struct cpu *c, const struct insn *i) { incdec_m32(c, i, form, 0); } \
+static void op_dec_m32_##fs(struct cpu *c, const struct insn *i) { incdec_m32(c, i, form, 1); }
+INCDEC_M32_FORMS(b, EAF_B) INCDEC_M32_FORMS(bis, EAF_BIS)
+INCDEC_M32_FORMS(is, EAF_IS) INCDEC_M32_FORMS(d, EAF_D)
+const insn_fn incdec_m32_ea[2][EAF_COUNT] = {
+	{ op_inc_m32_b, op_inc_m32_bis, op_inc_m32_is, op_inc_m32_d },
+	{ op_dec_m32_b, op_dec_m32_bis, op_dec_m32_is, op_dec_m32_d },
+};
 
 void op_test_rm_r(struct cpu *c, const struct insn *i)
 {

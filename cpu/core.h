@@ -450,7 +450,9 @@ static inline void mem_write(struct cpu *c, int sreg, uint32_t off, int size, ui
  * exactly what mem_read()/mem_write() do after their segment check. Any
  * other case (16-bit stack, expand-down, real or v86 mode, an access that
  * would fail the check) takes the *_slow path in stack.c, which is
- * mem_read()/mem_write() on SS with every check and fault of the SDM. */
+ * mem_read()/mem_write() on SS with every check and fault of the SDM.
+ * push(), stack_peek() and pop() themselves come after fast_entry(), below:
+ * their hit path is that one-compare lookup, without the call. */
 void push_slow(struct cpu *c, uint32_t val, int size);
 uint32_t stack_peek_slow(struct cpu *c, uint32_t delta, int size);
 
@@ -482,47 +484,6 @@ static inline void sp_add(struct cpu *c, uint32_t delta)
 {
 	uint32_t esp = c->s.gpr[R_ESP];
 	c->s.gpr[R_ESP] = stack32(c) ? esp + delta : (esp & 0xFFFF0000u) | ((esp + delta) & 0xFFFF);
-}
-
-/* The slot is written before SP moves, so a fault leaves SP as it was.
- * Sizes 2 and 4 (the operand size). */
-static inline void push(struct cpu *c, uint32_t val, int size)
-{
-	uint32_t off = c->s.gpr[R_ESP] - (uint32_t)size;
-
-	if (__builtin_expect(stack_plain(c, off, (uint32_t)size), 1)) {
-		uint32_t lin = c->s.seg[S_SS].base + off;
-		int user = c->cpl == 3;
-		if (size == 4 ? mmu_write_fast(c->mmu, lin, 4, user, val)
-			      : mmu_write_fast(c->mmu, lin, 2, user, val))
-			cpu_raise_pf(c);
-		c->s.gpr[R_ESP] = off;
-		return;
-	}
-	push_slow(c, val, size);
-}
-
-/* Read the stack at SP + delta without moving SP. */
-static inline uint32_t stack_peek(struct cpu *c, uint32_t delta, int size)
-{
-	uint32_t off = c->s.gpr[R_ESP] + delta;
-
-	if (__builtin_expect(stack_plain(c, off, (uint32_t)size), 1)) {
-		uint32_t lin = c->s.seg[S_SS].base + off, v;
-		int user = c->cpl == 3;
-		if (size == 4 ? mmu_read_fast(c->mmu, lin, 4, user, &v)
-			      : mmu_read_fast(c->mmu, lin, 2, user, &v))
-			cpu_raise_pf(c);
-		return v;
-	}
-	return stack_peek_slow(c, delta, size);
-}
-
-static inline uint32_t pop(struct cpu *c, int size)
-{
-	uint32_t v = stack_peek(c, 0, size);
-	sp_add(c, (uint32_t)size);
-	return v;
 }
 
 /* ---- control flow helper (ctl.c): near jump with operand-size wrap and
@@ -737,6 +698,84 @@ static inline __attribute__((always_inline)) int rmw_plain(struct cpu *c, const 
 	return 1;
 }
 
+/* ---- push(), stack_peek(), pop() (see the stack helpers above).
+ *
+ * The plain case: a 32-bit stack whose cached access byte says present,
+ * writable, expand-up data. With that access byte seg_lin() checks the
+ * limit alone in every mode (see seg_plain()), so the test is one compare
+ * of the access byte with the B bit and one of the limit (in 64 bits, so a
+ * range whose last byte wraps past 4 GiB fails as seg_lin()'s last < off
+ * does). The access is then fast_entry()'s lookup, counted as the one TLB
+ * hit mem_read()/mem_write() count. Anything else - a 16-bit stack, another
+ * access byte, past the limit, a fast-table miss - is the *_slow path in
+ * stack.c: mem_read()/mem_write() on SS, every check and fault of the SDM
+ * and the same TLB lookup, so the result is the same either way, while the
+ * hit path has no call. */
+static inline __attribute__((always_inline)) int stack_fast(const struct cpu *c, uint32_t off,
+							     int size, uint32_t *lin)
+{
+	const struct seg_cache *s = &c->s.seg[S_SS];
+
+	if (__builtin_expect((s->flags & (SEG_AB_MASK_W | SEGF_DB)) != (SEG_AB_DATA_RW | SEGF_DB), 0))
+		return 0;
+	if (__builtin_expect((uint64_t)off + (uint32_t)(size - 1) > s->limit, 0))
+		return 0;
+	*lin = s->base + off;
+	return 1;
+}
+
+/* The slot is written before SP moves, so a fault leaves SP as it was.
+ * Sizes 2 and 4 (the operand size). */
+static inline __attribute__((always_inline)) void push(struct cpu *c, uint32_t val, int size)
+{
+	uint32_t off = c->s.gpr[R_ESP] - (uint32_t)size, lin;
+
+	if (__builtin_expect(stack_fast(c, off, size, &lin), 1)) {
+		struct mmu_fast_entry *e = fast_entry(c, lin, size, 1);
+		if (__builtin_expect(e != NULL, 1)) {
+			e->hits++;
+			store_host((uint8_t *)((uintptr_t)lin + e->addend), size, val);
+			c->s.gpr[R_ESP] = off;
+			return;
+		}
+	}
+	push_slow(c, val, size);
+}
+
+/* Read the stack at SP + delta without moving SP. */
+static inline __attribute__((always_inline)) uint32_t stack_peek(struct cpu *c, uint32_t delta,
+								  int size)
+{
+	uint32_t off = c->s.gpr[R_ESP] + delta, lin;
+
+	if (__builtin_expect(stack_fast(c, off, size, &lin), 1)) {
+		struct mmu_fast_entry *e = fast_entry(c, lin, size, 0);
+		if (__builtin_expect(e != NULL, 1)) {
+			e->hits++;
+			return load_host((const uint8_t *)((uintptr_t)lin + e->addend), size);
+		}
+	}
+	return stack_peek_slow(c, delta, size);
+}
+
+/* The hit path knows the stack is 32-bit: ESP moves whole, no sp_add(). */
+static inline __attribute__((always_inline)) uint32_t pop(struct cpu *c, int size)
+{
+	uint32_t off = c->s.gpr[R_ESP], lin;
+
+	if (__builtin_expect(stack_fast(c, off, size, &lin), 1)) {
+		struct mmu_fast_entry *e = fast_entry(c, lin, size, 0);
+		if (__builtin_expect(e != NULL, 1)) {
+			e->hits++;
+			c->s.gpr[R_ESP] = off + (uint32_t)size;
+			return load_host((const uint8_t *)((uintptr_t)lin + e->addend), size);
+		}
+	}
+	uint32_t v = stack_peek_slow(c, 0, size);
+	sp_add(c, (uint32_t)size);
+	return v;
+}
+
 /* Test hook: decode_insn() leaves every instruction with its general
  * handler (no specialise()) while this is set, so that a test can run the
  * same bytes through both and compare. Blocks already decoded keep their
@@ -829,6 +868,9 @@ extern const insn_fn test_m32_imm_ea[EAF_COUNT];
 extern const insn_fn test_m_r32_ea[EAF_COUNT];
 extern const insn_fn imul_r32_m_imm_ea[EAF_COUNT];
 extern const insn_fn imul_r32_m_ea[EAF_COUNT];
+extern const insn_fn incdec_m32_ea[2][EAF_COUNT];   /* [DEC] */
+/* stack.c */
+extern const insn_fn push_m32_ea[EAF_COUNT];
 /* misc.c; movx_r32_m_ea by [MOVSX][word source] */
 extern const insn_fn mov_m_r32_ea[EAF_COUNT];
 extern const insn_fn mov_r32_m_ea[EAF_COUNT];

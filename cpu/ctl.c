@@ -70,6 +70,45 @@ void op_ret(struct cpu *c, const struct insn *i)
 	sp_add(c, (uint32_t)i->osz + ((i->op == 0xC2) ? (i->imm & 0xFFFF) : 0));
 }
 
+/* CALL rel32 and RET (E8 / C3 with a 32-bit operand size), chosen by
+ * decode_insn: the stack hit path of push()/stack_peek() with nothing to
+ * save around it. The target's CS limit check comes first as in the
+ * general handlers (#GP before any stack access for CALL; for RET after
+ * the read, before ESP moves); any other case goes to the general handler,
+ * which starts the instruction again from the same state. */
+void op_call_rel32(struct cpu *c, const struct insn *i)
+{
+	uint32_t target = c->s.eip + i->imm;
+	if (target > c->s.seg[S_CS].limit)
+		cpu_raise(c, EX_GP, 1, 0);
+	uint32_t off = c->s.gpr[R_ESP] - 4, lin;
+	struct mmu_fast_entry *e;
+	if (__builtin_expect(stack_fast(c, off, 4, &lin) && (e = fast_entry(c, lin, 4, 1)) != NULL, 1)) {
+		e->hits++;
+		store_host((uint8_t *)((uintptr_t)lin + e->addend), 4, c->s.eip);
+		c->s.gpr[R_ESP] = off;
+		c->s.eip = target;
+		return;
+	}
+	op_call_rel(c, i);
+}
+
+void op_ret32(struct cpu *c, const struct insn *i)
+{
+	uint32_t off = c->s.gpr[R_ESP], lin;
+	struct mmu_fast_entry *e;
+	if (__builtin_expect(stack_fast(c, off, 4, &lin) && (e = fast_entry(c, lin, 4, 0)) != NULL, 1)) {
+		uint32_t target = load_host((const uint8_t *)((uintptr_t)lin + e->addend), 4);
+		e->hits++;
+		if (target > c->s.seg[S_CS].limit)
+			cpu_raise(c, EX_GP, 1, 0);
+		c->s.eip = target;
+		c->s.gpr[R_ESP] = off + 4;
+		return;
+	}
+	op_ret(c, i);
+}
+
 void op_jmp_rm(struct cpu *c, const struct insn *i) { jump_near(c, rm_read(c, i, i->osz), i->osz); }
 void op_call_rm(struct cpu *c, const struct insn *i) { call_near(c, rm_read(c, i, i->osz), i->osz); }
 

@@ -170,6 +170,12 @@ static void specialise(struct insn *i, int twobyte)
 	} else if (op >= 0x40 && op <= 0x4F) {
 		i->dst = op & 7;
 		i->fn = op < 0x48 ? op_inc_r32 : op_dec_r32;
+	} else if (op == 0xFF && !reg_form && i->reg < 2) {
+		/* INC/DEC m32 */
+		i->fn = by_ea(i, incdec_m32_ea[i->reg], i->fn);
+	} else if (op == 0xFF && !reg_form && i->reg == 6) {
+		/* PUSH m32 */
+		i->fn = by_ea(i, push_m32_ea, i->fn);
 	} else if (op == 0xFF && reg_form && i->reg < 2) {
 		i->dst = i->rm;
 		i->fn = i->reg == 0 ? op_inc_r32 : op_dec_r32;
@@ -177,6 +183,14 @@ static void specialise(struct insn *i, int twobyte)
 		i->fn = jcc32[op & 15];
 	} else if (op == 0xE9 || op == 0xEB) {
 		i->fn = op_jmp_rel32;
+	} else if (op == 0xE8) {
+		i->fn = op_call_rel32;
+	} else if (op == 0xC3) {
+		i->fn = op_ret32;
+	} else if (op >= 0x50 && op <= 0x57) {
+		i->fn = op_push_r32;
+	} else if (op >= 0x58 && op <= 0x5F) {
+		i->fn = op_pop_r32;
 	} else if (op == 0x85 && reg_form) {
 		i->dst = i->rm;
 		i->src = i->reg;

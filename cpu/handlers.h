@@ -38,12 +38,12 @@ H(movzx_r32_r8) H(movzx_r32_r16) H(movsx_r32_r8) H(movsx_r32_r16)
 H(movzx_r32_rh) H(movsx_r32_rh)
 H(movzx_r32_m8) H(movzx_r32_m16) H(movsx_r32_m8) H(movsx_r32_m16)
 /* stack.c */
-H(push_r) H(pop_r) H(push_sreg) H(pop_sreg) H(push_imm) H(pop_rm) H(push_rm)
+H(push_r32) H(pop_r32) H(push_r) H(pop_r) H(push_sreg) H(pop_sreg) H(push_imm) H(pop_rm) H(push_rm)
 H(pusha) H(popa) H(pushf) H(popf) H(enter) H(leave)
 /* ctl.c: control transfer */
 H(jcc) H(jmp_rel) H(call_rel) H(ret) H(jmp_rm) H(call_rm) H(jmp_far)
 H(call_far) H(jmp_far_m) H(call_far_m) H(retf) H(int3) H(int_imm) H(into)
-H(iret) H(int1) H(loop) H(jcxz) H(hlt) H(bound) H(jmp_rel32)
+H(iret) H(int1) H(loop) H(jcxz) H(hlt) H(bound) H(jmp_rel32) H(call_rel32) H(ret32)
 H(jo32) H(jno32) H(jb32) H(jae32) H(je32) H(jne32) H(jbe32) H(ja32)
 H(js32) H(jns32) H(jp32) H(jnp32) H(jl32) H(jge32) H(jle32) H(jg32)
 /* string.c and io.c */

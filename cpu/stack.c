@@ -39,6 +39,40 @@ void op_pop_r(struct cpu *c, const struct insn *i)
 	}
 }
 
+/* PUSH r32 / POP r32 (50+r / 58+r with a 32-bit operand size), chosen by
+ * decode_insn: the hit path of push()/pop() with nothing to save around
+ * it. Any other case goes to the general handler above, which starts the
+ * instruction again from the same state (nothing is written before the
+ * fallback) and takes push_slow()/stack_peek_slow() with all the checks. */
+void op_push_r32(struct cpu *c, const struct insn *i)
+{
+	uint32_t off = c->s.gpr[R_ESP] - 4, lin;
+	struct mmu_fast_entry *e;
+
+	if (__builtin_expect(stack_fast(c, off, 4, &lin) && (e = fast_entry(c, lin, 4, 1)) != NULL, 1)) {
+		e->hits++;
+		store_host((uint8_t *)((uintptr_t)lin + e->addend), 4, c->s.gpr[i->reg]);
+		c->s.gpr[R_ESP] = off;
+		return;
+	}
+	op_push_r(c, i);
+}
+
+void op_pop_r32(struct cpu *c, const struct insn *i)
+{
+	uint32_t off = c->s.gpr[R_ESP], lin;
+	struct mmu_fast_entry *e;
+
+	if (__builtin_expect(stack_fast(c, off, 4, &lin) && (e = fast_entry(c, lin, 4, 0)) != NULL, 1)) {
+		e->hits++;
+		c->s.gpr[R_ESP] = off + 4;
+		/* after ESP moves: POP ESP loads the value read */
+		c->s.gpr[i->reg] = load_host((const uint8_t *)((uintptr_t)lin + e->addend), 4);
+		return;
+	}
+	op_pop_r(c, i);
+}
+
 static int sreg_of(const struct insn *i)
 {
 	switch (i->op) {
@@ -50,6 +84,35 @@ static int sreg_of(const struct insn *i)
 	default: return S_GS;
 	}
 }
+
+/* PUSH m32 (FF /6 with a 32-bit operand and address size), one per
+ * address form (EAF_*, chosen by decode_insn). The source and the stack
+ * slot are both checked before either is touched: plain source segment
+ * and read-table hit, plain stack and write-table hit; then the read and
+ * the write count one TLB hit each, as rm_read() and push() do. Anything
+ * else goes to op_push_rm, which starts over from the unchanged state. */
+static inline __attribute__((always_inline)) void push_m32(struct cpu *c, const struct insn *i, int form)
+{
+	uint32_t lin, slin, off = c->s.gpr[R_ESP] - 4;
+	struct mmu_fast_entry *e, *se;
+	if (__builtin_expect(seg_plain(c, i, ea32(c, i, form), 4, 0, &lin) &&
+			     (e = fast_entry(c, lin, 4, 0)) != NULL &&
+			     stack_fast(c, off, 4, &slin) &&
+			     (se = fast_entry(c, slin, 4, 1)) != NULL, 1)) {
+		e->hits++;
+		uint32_t v = load_host((const uint8_t *)((uintptr_t)lin + e->addend), 4);
+		se->hits++;
+		store_host((uint8_t *)((uintptr_t)slin + se->addend), 4, v);
+		c->s.gpr[R_ESP] = off;
+		return;
+	}
+	op_push_rm(c, i);
+}
+static void op_push_m32_b(struct cpu *c, const struct insn *i) { push_m32(c, i, EAF_B); }
+static void op_push_m32_bis(struct cpu *c, const struct insn *i) { push_m32(c, i, EAF_BIS); }
+static void op_push_m32_is(struct cpu *c, const struct insn *i) { push_m32(c, i, EAF_IS); }
+static void op_push_m32_d(struct cpu *c, const struct insn *i) { push_m32(c, i, EAF_D); }
+const insn_fn push_m32_ea[EAF_COUNT] = { op_push_m32_b, op_push_m32_bis, op_push_m32_is, op_push_m32_d };
 
 /* PUSH Sreg: the selector zero-extended to the operand size (QEMU). */
 void op_push_sreg(struct cpu *c, const struct insn *i)

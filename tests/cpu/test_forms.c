@@ -113,6 +113,9 @@ static void build_ops(void)
 	add_op(0x0F, 0xAF, -1, 0, 1);        /* IMUL r32, r/m32 */
 	add_op(0xF6, -1, 0, 1, 1);           /* TEST r/m8, imm8 */
 	add_op(0xF6, -1, 1, 1, 1);
+	add_op(0xFF, -1, 0, 0, 0);           /* INC m32 */
+	add_op(0xFF, -1, 1, 0, 0);           /* DEC m32 */
+	add_op(0xFF, -1, 6, 0, 0);           /* PUSH m32 */
 }
 
 enum mode { M_PM0, M_PM3, M_REAL, M_COUNT };
@@ -126,6 +129,7 @@ struct kase {
 	struct seg_cache seg[S_COUNT];
 	uint8_t data[32];           /* bytes at target - 16 */
 	int warm;                   /* the target's pages are in the TLB */
+	uint32_t esp;               /* != STACK_TOP: a stack near an edge */
 };
 
 static uint32_t rnd(uint32_t *st) { return tm_xorshift(st); }
@@ -199,6 +203,25 @@ static void make_case(uint32_t *st, struct kase *k)
 		sc(&k->seg[S_GS], 0, 0, 0, 0);                                  /* null */
 	} else if (rnd(st) % 4 == 0) {
 		sc(&k->seg[S_DS], 0x100, 0x1000, 0xFFFF, 0x9300);
+	}
+
+	/* A stack near an edge for PUSH m32: a slot straddling into the
+	 * not-present page, in the read-only or supervisor page, across two
+	 * mapped pages, past the 4 GiB wrap. */
+	k->esp = STACK_TOP;
+	if (o->b[0] == 0xFF && o->reg == 6 && rnd(st) % 2) {
+		static const uint32_t esps[] = { 0x20002, 0x21004, 0x22004, 0x11002, 0x2, 0x10FFC };
+		k->esp = esps[rnd(st) % 6];
+		k->gpr[R_ESP] = k->esp;
+	}
+	/* Sometimes a shift first (C1 /4, SHL EAX by 1..31 or 0), so that the
+	 * instruction under test meets a recorded shift in the lazy flags
+	 * (the INC/DEC forms take their general path then) or an untouched
+	 * record (count 0). */
+	if (rnd(st) % 4 == 0) {
+		k->code[pos++] = 0xC1;
+		k->code[pos++] = 0xE0;
+		k->code[pos++] = (uint8_t)(rnd(st) % 33);
 	}
 
 	/* Prefixes. */
@@ -321,6 +344,8 @@ static int windows(const struct kase *k, uint32_t *at)
 	for (int s = 0; s < S_COUNT; s++)
 		if (k->seg[s].base)
 			at[n++] = k->target + k->seg[s].base;
+	if (k->esp != STACK_TOP)
+		at[n++] = k->esp;
 	return n;
 }
 
@@ -346,7 +371,7 @@ static enum cpu_stop run_case(struct tm *t, const struct kase *k, int generic)
 			t->s.seg[s] = k->seg[s];
 	t->s.cr2 = 0;
 	t->s.halted = 0;
-	uint32_t at[S_COUNT + 1];
+	uint32_t at[S_COUNT + 2];
 	int n = windows(k, at);
 	for (int w = 0; w < n; w++)
 		for (int b = 0; b < 32; b++)
@@ -404,7 +429,7 @@ static void check_case(const struct kase *k, int casenum)
 	cr_assert_eq(spec.s.eflags, gen.s.eflags, "case %d (mode %d, %s): eflags %08X vs %08X", casenum,
 		     k->mode, hex, spec.s.eflags, gen.s.eflags);
 	cr_assert_eq(spec.s.cr2, gen.s.cr2, "case %d (%s): cr2", casenum, hex);
-	uint32_t at[S_COUNT + 1];
+	uint32_t at[S_COUNT + 2];
 	int n = windows(k, at);
 	for (int w = 0; w < n; w++)
 		for (int b = 0; b < 32; b++) {
