@@ -172,7 +172,18 @@ struct core {
 	uint64_t block_flushes;        /* times the arena started over */
 };
 
-static inline struct core *core_of(const struct cpu *c) { return (struct core *)c->core; }
+/* A CPU and its core half in one allocation (cpu_create), so that
+ * core_of() is a constant offset from c rather than a load of c->core: every
+ * flag-setting handler reaches the core first, and the run loop's register
+ * for it is freed. c->core still points at the same struct core. */
+struct cpu_with_core {
+	struct cpu cpu;
+	struct core core;
+};
+static inline struct core *core_of(const struct cpu *c)
+{
+	return &((struct cpu_with_core *)(uintptr_t)c)->core;
+}
 
 /* Tell the run loop to evaluate the instruction-boundary conditions (stop
  * request, NMI, HLT, STI/MOV SS shadow, IRQ shadow, INTR with IF) before

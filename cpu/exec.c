@@ -133,6 +133,21 @@ static inline void retire_one(struct cpu *c)
 #endif
 }
 
+/* After each instruction: leave for `label` when the attention word is
+ * set. On x86 one compare of memory with zero and a branch; GCC otherwise
+ * loads the word into a register and tests it, one instruction more on the
+ * hottest path (the word must be read from memory after every handler,
+ * which may have set it). */
+#if defined(__x86_64__) || defined(__i386__)
+#define ATTN_TEST(k, label) \
+	__asm__ goto("cmpl $0, %0\n\tjne %l1" : : "m"((k)->attn) : "cc" : label)
+#else
+#define ATTN_TEST(k, label) do {				\
+		if (__builtin_expect((k)->attn, 0))		\
+			goto label;				\
+	} while (0)
+#endif
+
 /* Record that the block at `lin` (just fetched, b) followed prev, most
  * recent first (the two exits of a Jcc both stay). */
 static void chain_link(const struct block *prev, uint32_t lin, const struct block *b)
@@ -259,8 +274,7 @@ static __attribute__((noinline)) enum cpu_stop run_loop(struct cpu *c, uint64_t 
 				c->s.eip = eip;					\
 				in->fn(c, in);					\
 				retire_one(c);					\
-				if (__builtin_expect(k->attn, 0))		\
-					goto attention;				\
+				ATTN_TEST(k, attention);			\
 			} while (0)
 			goto *entry[n & 3];
 			for (;;) {
