@@ -148,6 +148,12 @@ struct core {
 	int irq_shadow;            /* an interrupt was just delivered: run one insn */
 	int attn;                  /* the run loop must look at the boundary
 				      conditions (see core_attn) */
+	/* Lazy retirement (exec.c): while the run loop executes a block's
+	 * instructions, c->insns counts those before run_eip only, and
+	 * cpu_retired() adds the block's instructions before c->insn_eip.
+	 * NULL outside a block: c->insns is exact. */
+	const struct block *run_block;
+	uint32_t run_eip;          /* EIP of run_block's first instruction */
 	/* the decoded-block cache (block.c) */
 	const struct block **btab;     /* by btab_index(pa) */
 	struct code_page **code_pages; /* hash of pages holding blocks */

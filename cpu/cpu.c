@@ -98,7 +98,7 @@ void cpu_reset(struct cpu *c)
 	blocks_flush(c);
 }
 
-uint64_t cpu_insn_count(const struct cpu *c) { return c->insns; }
+uint64_t cpu_insn_count(const struct cpu *c) { return cpu_retired(c); }
 
 void cpu_get_state(const struct cpu *c, struct cpu_state *out)
 {
