@@ -214,7 +214,7 @@ void cpu_code_changed(struct cpu *c)
 	if (c->cpl == 3 && !k->user_entered) {
 		k->user_entered = 1;
 		if (k->user_entry_fn)
-			k->user_entry_fn(k->user_entry_opaque, c->insns);
+			k->user_entry_fn(k->user_entry_opaque, cpu_retired(c));
 	}
 }
 

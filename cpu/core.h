@@ -148,6 +148,12 @@ struct core {
 	int irq_shadow;            /* an interrupt was just delivered: run one insn */
 	int attn;                  /* the run loop must look at the boundary
 				      conditions (see core_attn) */
+	/* Lazy retirement (exec.c): while the run loop executes a block's
+	 * instructions, c->insns counts those before run_eip only, and
+	 * cpu_retired() adds the block's instructions before c->insn_eip.
+	 * NULL outside a block: c->insns is exact. */
+	const struct block *run_block;
+	uint32_t run_eip;          /* EIP of run_block's first instruction */
 	/* the decoded-block cache (block.c) */
 	const struct block **btab;     /* by btab_index(pa) */
 	struct code_page **code_pages; /* hash of pages holding blocks */
@@ -172,7 +178,18 @@ struct core {
 	uint64_t block_flushes;        /* times the arena started over */
 };
 
-static inline struct core *core_of(const struct cpu *c) { return (struct core *)c->core; }
+/* A CPU and its core half in one allocation (cpu_create), so that
+ * core_of() is a constant offset from c rather than a load of c->core: every
+ * flag-setting handler reaches the core first, and the run loop's register
+ * for it is freed. c->core still points at the same struct core. */
+struct cpu_with_core {
+	struct cpu cpu;
+	struct core core;
+};
+static inline struct core *core_of(const struct cpu *c)
+{
+	return &((struct cpu_with_core *)(uintptr_t)c)->core;
+}
 
 /* Tell the run loop to evaluate the instruction-boundary conditions (stop
  * request, NMI, HLT, STI/MOV SS shadow, IRQ shadow, INTR with IF) before

@@ -21,20 +21,17 @@ static uint32_t reset_signature(enum cpu_model m)
 
 struct cpu *cpu_create(enum cpu_model model, struct bus *bus, struct mmu *mmu)
 {
-	struct cpu *c = calloc(1, sizeof *c);
-	if (!c)
+	/* One allocation for both halves: core_of() relies on it. */
+	struct cpu_with_core *cc = calloc(1, sizeof *cc);
+	if (!cc)
 		return NULL;
-	c->core = calloc(1, sizeof(struct core));
-	if (!c->core) {
-		free(c);
-		return NULL;
-	}
+	struct cpu *c = &cc->cpu;
+	c->core = &cc->core;
 	c->model = model;
 	c->bus = bus;
 	c->mmu = mmu;
 	if (blocks_init(c)) {
-		free(c->core);
-		free(c);
+		free(cc);
 		return NULL;
 	}
 	cpu_reset(c);
@@ -46,8 +43,7 @@ void cpu_destroy(struct cpu *c)
 	if (!c)
 		return;
 	blocks_free(c);
-	free(c->core);
-	free(c);
+	free((struct cpu_with_core *)c);
 }
 
 enum cpu_model cpu_model(const struct cpu *c) { return c->model; }
@@ -102,7 +98,7 @@ void cpu_reset(struct cpu *c)
 	blocks_flush(c);
 }
 
-uint64_t cpu_insn_count(const struct cpu *c) { return c->insns; }
+uint64_t cpu_insn_count(const struct cpu *c) { return cpu_retired(c); }
 
 void cpu_get_state(const struct cpu *c, struct cpu_state *out)
 {

@@ -59,7 +59,8 @@ struct cpu {
 	int cpl;                  /* current privilege level (0 in real mode, 3 in v86) */
 
 	/* Instruction boundary bookkeeping. */
-	uint64_t insns;           /* retired instructions */
+	uint64_t insns;           /* retired instructions (inside cpu_run() lags by
+				     the running block's: see cpu_retired()) */
 	uint32_t insn_eip;        /* EIP of the instruction being executed (faults restart here) */
 	uint16_t insn_cs;
 	int intr_line;            /* INTR level from the PIC */
@@ -112,6 +113,12 @@ void cpu_write_lin_sys(struct cpu *c, uint32_t lin, int size, uint32_t val);
  * use the new CPL explicitly). */
 uint32_t cpu_read_lin(struct cpu *c, uint32_t lin, int size, int user);
 void cpu_write_lin(struct cpu *c, uint32_t lin, int size, int user, uint32_t val);
+
+/* Instructions retired so far, exact at any moment, also in the middle of
+ * an instruction (the run loop counts c->insns once per block; this adds
+ * the running block's instructions before the current one). Readers of the
+ * count inside cpu_run() use this rather than c->insns. */
+uint64_t cpu_retired(const struct cpu *c);
 
 /* Drop decoded instructions and the cached code-page translation (after a
  * mode change, CS reload with a different default size, CR0/CR3/CR4 write). */

@@ -3,9 +3,42 @@
  * exceptions raised by longjmp and delivered by the system half;
  * single-step traps; HLT, stop requests and shutdown.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "core.h"
+
+/* The running block's instructions before the current one are retired:
+ * the one at c->insn_eip, found by walking the block's lengths from
+ * run_eip. Inside a block only the last instruction sets EIP other than
+ * to the next one (block.c), so an earlier instruction is current only
+ * while c->s.eip is the EIP after it; that also tells the last one apart
+ * when its handler moved c->insn_eip (a task switch's debug trap restarts
+ * at the new task), and it is then the last by elimination. */
+uint64_t cpu_retired(const struct cpu *c)
+{
+	const struct core *k = core_of(c);
+	const struct block *b = k->run_block;
+	if (!b)
+		return c->insns;
+	uint32_t eip = k->run_eip;
+	unsigned j = 0;
+	for (; j + 1u < b->n; j++) {
+		uint32_t next = eip + b->i[j].len;
+		if (eip == c->insn_eip && c->s.eip == next)
+			break;
+		eip = next;
+	}
+	return c->insns + j;
+}
+
+/* The run loop has left the running block: count what of it retired
+ * (`ran` instructions from the current one on, 0 or 1) into c->insns. */
+static inline void retire_block_so_far(struct cpu *c, struct core *k, unsigned ran)
+{
+	c->insns = cpu_retired(c) + ran;
+	k->run_block = NULL;
+}
 
 _Noreturn void cpu_raise(struct cpu *c, int vector, int has_err, uint32_t err)
 {
@@ -13,6 +46,10 @@ _Noreturn void cpu_raise(struct cpu *c, int vector, int has_err, uint32_t err)
 	k->exc_vec = vector;
 	k->exc_has_err = has_err;
 	k->exc_err = err;
+	/* Before EIP goes back: cpu_retired() tells the current instruction
+	 * by it. The faulting instruction retires after its delivery
+	 * (cpu_run). */
+	retire_block_so_far(c, k, 0);
 	c->s.eip = c->insn_eip;
 	if (!k->in_run) {
 		/* A raise outside cpu_run() is a bug in the caller: there is no
@@ -119,19 +156,27 @@ static void single_step(struct cpu *c)
 	k->delivering = 0;
 }
 
-/* Retire one instruction. On x86 hosts one read-modify-write of memory:
- * GCC otherwise loads the count, adds and stores it (keeping the sum for
- * the loop's exits), three instructions on the hottest path; c->insns must
- * be in memory after every instruction for the handlers, devices and hooks
- * that read it. */
-static inline void retire_one(struct cpu *c)
-{
-#if defined(__x86_64__)
-	__asm__("addq $1, %0" : "+m"(c->insns));
+/* After each instruction: leave for `label` when the attention word is
+ * set. On x86 one compare of memory with zero and a branch; GCC otherwise
+ * loads the word into a register and tests it, one instruction more on the
+ * hottest path (the word must be read from memory after every handler,
+ * which may have set it). */
+#if defined(__x86_64__) || defined(__i386__)
+#define ATTN_TEST(k, label) \
+	__asm__ goto("cmpl $0, %0\n\tjne %l1" : : "m"((k)->attn) : "cc" : label)
+/* The same through c: the core is at a constant offset from it, so the
+ * loop needs no register for k. */
+#define ATTN_TEST_C(c, label) \
+	__asm__ goto("cmpl $0, %0\n\tjne %l1" : :			\
+		     "m"(*(const int *)((const char *)(c) +		\
+			offsetof(struct cpu_with_core, core.attn))) : "cc" : label)
 #else
-	c->insns++;
+#define ATTN_TEST(k, label) do {				\
+		if (__builtin_expect((k)->attn, 0))		\
+			goto label;				\
+	} while (0)
+#define ATTN_TEST_C(c, label) ATTN_TEST(core_of(c), label)
 #endif
-}
 
 /* Record that the block at `lin` (just fetched, b) followed prev, most
  * recent first (the two exits of a Jcc both stay). */
@@ -172,9 +217,13 @@ static void chain_link(const struct block *prev, uint32_t lin, const struct bloc
  * for SMC has mode 0), the CPL of the translation. The CS limit and the
  * budget are checked as at the top; any mismatch goes back to the top.
  *
- * c->insns is counted in memory after every instruction (retire_one), so
- * handlers, devices, hooks and the exception path always read the exact
- * count; the chained blocks' budget check uses a local (left) instead. */
+ * Retirement is counted once per block: while a block runs, c->insns
+ * holds the count before its first instruction (k->run_block, run_eip),
+ * and whoever reads the count meanwhile (devices, the TSC, hooks, the
+ * exception path) asks cpu_retired(), which adds the block's instructions
+ * before the current one. The block's count is added when it ends, or
+ * what of it ran when attention or an exception leaves it. The chained
+ * blocks' budget check uses a local (left). */
 static __attribute__((noinline)) enum cpu_stop run_loop(struct cpu *c, uint64_t end)
 {
 	struct core *k = core_of(c);
@@ -235,6 +284,8 @@ static __attribute__((noinline)) enum cpu_stop run_loop(struct cpu *c, uint64_t 
 		 * chained blocks after it (a local, so that the loop does not
 		 * read c->insns back after every instruction). */
 		uint64_t left = end - c->insns - n;
+		k->run_block = b;
+		k->run_eip = eip;
 		/* Four instructions per round, entered in the middle for the
 		 * remainder (Duff's device): the loop's own test and pointer
 		 * step come once per four, and each instruction is at a
@@ -258,9 +309,7 @@ static __attribute__((noinline)) enum cpu_stop run_loop(struct cpu *c, uint64_t 
 				eip += in->len;					\
 				c->s.eip = eip;					\
 				in->fn(c, in);					\
-				retire_one(c);					\
-				if (__builtin_expect(k->attn, 0))		\
-					goto attention;				\
+				ATTN_TEST_C(c, attention);			\
 			} while (0)
 			goto *entry[n & 3];
 			for (;;) {
@@ -276,6 +325,7 @@ slot3:				RUN_SLOT(3);
 			/* The block ran to its end (or to the budget, or its
 			 * one instruction before the CS limit) with attention
 			 * clear: follow a link if one still holds. */
+			c->insns += n;
 			eip = c->s.eip;
 			uint32_t lin = cs->base + eip;
 			const struct block_link *l = &b->link[0];
@@ -292,14 +342,19 @@ slot3:				RUN_SLOT(3);
 			left -= s->n;
 			c->insn_cs = cs->sel;
 			b = s;
+			k->run_block = b;
+			k->run_eip = eip;
 			n = b->n;
 			q = b->q0;
 			rounds = b->rounds;
 		}
+		k->run_block = NULL;
 		prev = b;
 		prev_flushes = k->block_flushes;
 		continue;
 attention:
+		/* The instruction at c->insn_eip retired. */
+		retire_block_so_far(c, k, 1);
 		/* TF at the start of the instruction kept attn set (so it ran
 		 * alone), and MOV SS / POP SS set it with no_db_trap: one test
 		 * covers both. */

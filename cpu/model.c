@@ -176,14 +176,15 @@ void sys_cpuid(struct cpu *c)
  * time and the TSC agree and a run is reproducible. */
 uint64_t sys_tsc(struct cpu *c)
 {
+	uint64_t now = cpu_retired(c);
 	if (c->s.tsc != c->tsc_last) {
 		/* Written from outside (cpu_set_state, reset): count from it now. */
 		c->tsc_last = c->s.tsc;
-		c->tsc_insns = c->insns;
+		c->tsc_insns = now;
 	}
-	c->s.tsc = c->tsc_last + (c->insns - c->tsc_insns);
+	c->s.tsc = c->tsc_last + (now - c->tsc_insns);
 	c->tsc_last = c->s.tsc;
-	c->tsc_insns = c->insns;
+	c->tsc_insns = now;
 	return c->s.tsc;
 }
 
@@ -191,13 +192,13 @@ uint64_t sys_tsc_peek(const struct cpu *c)
 {
 	if (c->s.tsc != c->tsc_last)
 		return c->s.tsc;
-	return c->tsc_last + (c->insns - c->tsc_insns);
+	return c->tsc_last + (cpu_retired(c) - c->tsc_insns);
 }
 
 static void tsc_write(struct cpu *c, uint64_t v)
 {
 	c->s.tsc = c->tsc_last = v;
-	c->tsc_insns = c->insns;
+	c->tsc_insns = cpu_retired(c);
 }
 
 void sys_rdtsc(struct cpu *c)

@@ -4,6 +4,7 @@
  * and, for stores into code, SDM vol. 3 11.6 (P6 family: a write to a code
  * location that is prefetched or decoded invalidates it).
  */
+#include <string.h>
 #include <criterion/criterion.h>
 #include "harness.h"
 #include "core.h"
@@ -528,4 +529,137 @@ Test(block, counts_at_a_fault_inside_a_chained_block)
 		cr_expect_eq(t.s.gpr[R_EBX], 1);
 		cr_expect_eq(tm_rd(&t, STACK_TOP - 12, 4), CODE_ADDR + 5);
 	}
+}
+
+/* ---- lazy retirement: c->insns is added once per block, and every
+ * reader in between gets the exact count from cpu_retired(). */
+
+#define MMIO_ADDR 0xFE000000u
+static uint64_t seen[16];
+static int nseen;
+static uint32_t mmio_read(void *opaque, uint32_t off, int size)
+{
+	(void)opaque; (void)off; (void)size;
+	if (nseen < 16)
+		seen[nseen++] = cpu_insn_count(t.cpu);
+	return 0;
+}
+static void mmio_write(void *opaque, uint32_t off, int size, uint32_t val)
+{
+	(void)opaque; (void)off; (void)size; (void)val;
+}
+static uint32_t port_in(void *opaque, uint16_t port, int size)
+{
+	return mmio_read(opaque, port, size);
+}
+static void port_out(void *opaque, uint16_t port, int size, uint32_t val)
+{
+	(void)val;
+	mmio_read(opaque, port, size);
+}
+
+/* A device read in the middle of blocks (MMIO does not end a block) sees
+ * the count of the instructions before it, in the first block and in the
+ * chained ones.
+ *   0: L: inc eax ; inc ebx ; mov edx, [MMIO] ; inc esi ; mov edx, [MMIO]
+ *  15:    dec ecx ; jnz L ; hlt                                          */
+Test(block, device_reads_the_count_inside_a_block)
+{
+	static const struct mmio_ops ops = { mmio_read, mmio_write };
+	static const uint8_t code[] = {
+		0x40, 0x43, 0x8B, 0x15, 0x00, 0x00, 0x00, 0xFE, 0x46,
+		0x8B, 0x15, 0x00, 0x00, 0x00, 0xFE, 0x49, 0x75, 0xEE, 0xF4 };
+	bus_map_mmio(t.bus, MMIO_ADDR, 0x1000, &ops, NULL);
+	t.s.gpr[R_ECX] = 3;
+	tm_set(&t);
+	tm_code(&t, code, sizeof code);
+	nseen = 0;
+	uint64_t n0 = cpu_insn_count(t.cpu);
+	cr_assert_eq(tm_run(&t, 1000), CPU_STOP_HLT);
+	cr_assert_eq(nseen, 6);
+	for (int k = 0; k < 3; k++) {
+		cr_expect_eq(seen[2 * k] - n0, 7u * k + 2, "round %d", k);
+		cr_expect_eq(seen[2 * k + 1] - n0, 7u * k + 4, "round %d", k);
+	}
+	cr_expect_eq(cpu_insn_count(t.cpu) - n0, 22);
+}
+
+/* OUT and IN end their blocks: the device sees the instructions of the
+ * block before them.
+ *   inc eax x5 ; out 80h, al ; inc eax x2 ; in al, 81h ; hlt           */
+Test(block, port_access_reads_the_count)
+{
+	static const struct io_ops ops = { port_in, port_out };
+	static const uint8_t code[] = {
+		0x40, 0x40, 0x40, 0x40, 0x40, 0xE6, 0x80, 0x40, 0x40, 0xE4, 0x81, 0xF4 };
+	bus_map_io(t.bus, 0x80, 2, &ops, NULL);
+	tm_code(&t, code, sizeof code);
+	nseen = 0;
+	uint64_t n0 = cpu_insn_count(t.cpu);
+	cr_assert_eq(tm_run(&t, 1000), CPU_STOP_HLT);
+	cr_assert_eq(nseen, 2);
+	cr_expect_eq(seen[0] - n0, 5);
+	cr_expect_eq(seen[1] - n0, 8);
+	cr_expect_eq(cpu_insn_count(t.cpu) - n0, 10);
+}
+
+/* RDTSC at the end of a block (it ends blocks) after three others, in a
+ * chained loop: one tick per retired instruction.
+ *   L: mov [ebx], eax ; add ebx, 4 ; dec ecx ; rdtsc ; jnz L ; hlt       */
+Test(block, rdtsc_in_a_chained_loop)
+{
+	static const uint8_t code[] = {
+		0x89, 0x03, 0x83, 0xC3, 0x04, 0x49, 0x0F, 0x31, 0x75, 0xF6, 0xF4 };
+	t.s.gpr[R_EAX] = 0;
+	t.s.gpr[R_EBX] = DATA_ADDR;
+	t.s.gpr[R_ECX] = 6;
+	t.s.tsc = 1000;
+	tm_set(&t);
+	tm_code(&t, code, sizeof code);
+	cr_assert_eq(tm_run(&t, 1000), CPU_STOP_HLT);
+	/* The written TSC counts from the first read on (model.c). */
+	cr_expect_eq(tm_rd(&t, DATA_ADDR, 4), 0);
+	for (uint32_t k = 1; k < 6; k++)
+		cr_expect_eq(tm_rd(&t, DATA_ADDR + 4 * k, 4), 1000 + 5 * (k - 1), "round %u", k);
+	cr_expect_eq(t.s.gpr[R_EAX], 1000 + 5 * 5);
+	/* RDTSC itself, JNZ and HLT after the last read */
+	cr_expect_eq(t.s.tsc, 1000 + 5 * 5 + 3);
+}
+
+/* cpu_retired() alone, on a made-up running block of three instructions
+ * (lengths 1, 2, 3 from EIP 100h): the current one is at c->insn_eip with
+ * c->s.eip after it, or else the last one (a control transfer, maybe one
+ * that moved c->insn_eip as a task switch's debug trap does). */
+Test(block, retired_count_inside_a_block)
+{
+	struct cpu *c = t.cpu;
+	struct core *k = core_of(c);
+	struct insn ins[3];
+	struct block b;
+	memset(ins, 0, sizeof ins);
+	memset(&b, 0, sizeof b);
+	ins[0].len = 1;
+	ins[1].len = 2;
+	ins[2].len = 3;
+	b.i = ins;
+	b.n = 3;
+	uint64_t saved = c->insns;
+	c->insns = 50;
+	k->run_block = &b;
+	k->run_eip = 0x100;
+	static const struct { uint32_t insn_eip, eip; uint64_t want; } cases[] = {
+		{ 0x100, 0x101, 50 }, { 0x101, 0x103, 51 }, { 0x103, 0x106, 52 },
+		{ 0x103, 0x2000, 52 },   /* the last one jumped */
+		{ 0x101, 0x101, 52 },   /* the last one moved insn_eip onto an earlier one */
+		{ 0x100, 0x100, 52 }, { 0x5000, 0x5000, 52 },
+	};
+	for (size_t j = 0; j < sizeof cases / sizeof cases[0]; j++) {
+		c->insn_eip = cases[j].insn_eip;
+		c->s.eip = cases[j].eip;
+		cr_expect_eq(cpu_retired(c), cases[j].want, "case %zu", j);
+		cr_expect_eq(cpu_insn_count(c), cases[j].want, "case %zu", j);
+	}
+	k->run_block = NULL;
+	cr_expect_eq(cpu_retired(c), 50);
+	c->insns = saved;
 }

@@ -4,6 +4,7 @@
  * decoded blocks; the user-entry hook. */
 #include <criterion/criterion.h>
 #include "harness.h"
+#include "core.h"
 
 static struct tm t;
 static void setup(void) { tm_init(&t, CPU_P6); tm_pm32(&t); }
@@ -334,4 +335,12 @@ Test(run, user_entry_hook)
 	cr_assert_eq(tm_run(&t, 100), CPU_STOP_HLT);
 	cr_expect_eq(entry_calls, 1);
 	cpu_set_user_entry_hook(t.cpu, NULL, NULL);
+}
+
+/* core_of() is a fixed offset from the CPU: cpu_create() must place the
+ * core half right behind it, where c->core points too. */
+Test(run, core_in_the_cpu_allocation)
+{
+	cr_assert_eq((void *)core_of(t.cpu), t.cpu->core);
+	cr_assert_eq((void *)core_of(t.cpu), (void *)&((struct cpu_with_core *)t.cpu)->core);
 }
