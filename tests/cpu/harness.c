@@ -2,6 +2,7 @@
 #include <string.h>
 #include <criterion/criterion.h>
 #include "harness.h"
+#include "core.h"   /* decode_generic_only */
 
 void tm_init(struct tm *t, enum cpu_model m) { tm_init_fast(t, m, 1); }
 
@@ -151,4 +152,35 @@ enum cpu_stop tm_exec(struct tm *t, const uint8_t *b, size_t n)
 {
 	tm_code(t, b, n);
 	return tm_run(t, 100000);
+}
+
+void tm_map_probe_pages(struct tm *t, uint32_t pd, uint32_t pt)
+{
+	tm_wr(t, pd, 4, pt | 7);
+	for (uint32_t k = 0; k < 1024; k++) {
+		uint32_t pte = (k << 12) | 7;
+		if (k == 0x20)
+			pte = 0;
+		else if (k == 0x21)
+			pte = (k << 12) | 5;
+		else if (k == 0x22)
+			pte = (k << 12) | 3;
+		tm_wr(t, pt + 4 * k, 4, pte);
+	}
+}
+
+void tm_pair_init(struct tm *spec, struct tm *gen, enum cpu_model m, uint32_t pd, uint32_t pt)
+{
+	decode_generic_only = 0;
+	tm_init(spec, m);
+	tm_init(gen, m);
+	tm_map_probe_pages(spec, pd, pt);
+	tm_map_probe_pages(gen, pd, pt);
+}
+
+void tm_pair_fini(struct tm *spec, struct tm *gen)
+{
+	decode_generic_only = 0;
+	tm_fini(spec);
+	tm_fini(gen);
 }

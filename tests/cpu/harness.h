@@ -69,6 +69,19 @@ int tm_vector(struct tm *t);
  * stop reason. */
 enum cpu_stop tm_exec(struct tm *t, const uint8_t *b, size_t n);
 
+/* Paging for the specialised-vs-general handler tests (test_forms,
+ * test_stackforms, test_repruns): a page directory at pd whose first entry
+ * points at the table at pt, identity-mapping the first 4 MiB as user
+ * read/write, except page 20h (not present), 21h (read-only) and 22h
+ * (supervisor-only), so that accesses can run into each kind of #PF. */
+void tm_map_probe_pages(struct tm *t, uint32_t pd, uint32_t pt);
+/* Two machines of model m side by side, both with tm_map_probe_pages:
+ * `spec` decodes with the form-specialised handlers, `gen` (run with
+ * decode_generic_only set) with the general ones. tm_pair_fini() frees
+ * both and leaves decode_generic_only off. */
+void tm_pair_init(struct tm *spec, struct tm *gen, enum cpu_model m, uint32_t pd, uint32_t pt);
+void tm_pair_fini(struct tm *spec, struct tm *gen);
+
 #define ARITH (FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_OF)
 
 /* Marsaglia's xorshift32: the tests' deterministic random numbers. */

@@ -27,40 +27,9 @@
 
 static struct tm spec, gen;
 
-/* Identity map of the first 4 MiB; page 20h not present, 21h read-only,
- * 22h supervisor-only, the rest user read/write. */
-static void map_pages(struct tm *t)
-{
-	tm_wr(t, PD_ADDR, 4, PT_ADDR | 7);
-	for (uint32_t k = 0; k < 1024; k++) {
-		uint32_t pte = (k << 12) | 7;
-		if (k == 0x20)
-			pte = 0;
-		else if (k == 0x21)
-			pte = (k << 12) | 5;
-		else if (k == 0x22)
-			pte = (k << 12) | 3;
-		tm_wr(t, PT_ADDR + 4 * k, 4, pte);
-	}
-}
-
-static void machines(enum cpu_model m)
-{
-	decode_generic_only = 0;
-	tm_init(&spec, m);
-	tm_init(&gen, m);
-	map_pages(&spec);
-	map_pages(&gen);
-}
-
+static void machines(enum cpu_model m) { tm_pair_init(&spec, &gen, m, PD_ADDR, PT_ADDR); }
 static void setup(void) { machines(CPU_P6); }
-
-static void teardown(void)
-{
-	decode_generic_only = 0;
-	tm_fini(&spec);
-	tm_fini(&gen);
-}
+static void teardown(void) { tm_pair_fini(&spec, &gen); }
 
 TestSuite(forms, .init = setup, .fini = teardown);
 

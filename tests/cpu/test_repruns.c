@@ -28,21 +28,9 @@
 
 static struct tm spec, gen;
 
-/* Identity map of the first 4 MiB; page 20h not present, 21h read-only,
- * 22h supervisor-only, the rest user read/write. */
+/* A random data area (the test pages come from tm_pair_init). */
 static void map_pages(struct tm *t)
 {
-	tm_wr(t, PD_ADDR, 4, PT_ADDR | 7);
-	for (uint32_t k = 0; k < 1024; k++) {
-		uint32_t pte = (k << 12) | 7;
-		if (k == 0x20)
-			pte = 0;
-		else if (k == 0x21)
-			pte = (k << 12) | 5;
-		else if (k == 0x22)
-			pte = (k << 12) | 3;
-		tm_wr(t, PT_ADDR + 4 * k, 4, pte);
-	}
 	uint32_t st = 0xDA7Au;
 	for (uint32_t a = AREA; a < AREA_END; a += 4)
 		tm_wr(t, a, 4, tm_xorshift(&st));
@@ -50,20 +38,16 @@ static void map_pages(struct tm *t)
 
 static void setup(void)
 {
-	decode_generic_only = 0;
-	tm_init(&spec, CPU_P6);
-	tm_init(&gen, CPU_P6);
+	tm_pair_init(&spec, &gen, CPU_P6, PD_ADDR, PT_ADDR);
 	map_pages(&spec);
 	map_pages(&gen);
 }
 
 static void teardown(void)
 {
-	decode_generic_only = 0;
 	cpu_set_intr(spec.cpu, 0);
 	cpu_set_intr(gen.cpu, 0);
-	tm_fini(&spec);
-	tm_fini(&gen);
+	tm_pair_fini(&spec, &gen);
 }
 
 TestSuite(repruns, .init = setup, .fini = teardown);
