@@ -184,3 +184,18 @@ void tm_pair_fini(struct tm *spec, struct tm *gen)
 	tm_fini(spec);
 	tm_fini(gen);
 }
+
+void tm_enter(struct tm *t, enum tm_mode m, uint32_t pd, const uint32_t gpr[8])
+{
+	if (m == TM_REAL)
+		tm_real(t);
+	else if (m == TM_PM3)
+		tm_ring3(t, 0);
+	else
+		tm_pm32(t);
+	if (m != TM_REAL) {
+		t->s.cr3 = pd;
+		t->s.cr0 |= CR0_PG;
+	}
+	memcpy(t->s.gpr, gpr, 8 * sizeof gpr[0]);
+}

@@ -82,6 +82,14 @@ void tm_map_probe_pages(struct tm *t, uint32_t pd, uint32_t pt);
 void tm_pair_init(struct tm *spec, struct tm *gen, enum cpu_model m, uint32_t pd, uint32_t pt);
 void tm_pair_fini(struct tm *spec, struct tm *gen);
 
+/* The modes the pair tests run a case in. */
+enum tm_mode { TM_PM0, TM_PM3, TM_REAL, TM_MODES };
+/* Put t in mode m (tm_pm32, tm_ring3 with IOPL 0, or tm_real), with
+ * paging on through the directory at pd outside real mode, and load gpr;
+ * the caller sets EFLAGS, segments and whatever else the case needs, then
+ * tm_set(). */
+void tm_enter(struct tm *t, enum tm_mode m, uint32_t pd, const uint32_t gpr[8]);
+
 #define ARITH (FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_OF)
 
 /* Marsaglia's xorshift32: the tests' deterministic random numbers. */

@@ -87,7 +87,7 @@ static void build_ops(void)
 	add_op(0xFF, -1, 6, 0, 0);           /* PUSH m32 */
 }
 
-enum mode { M_PM0, M_PM3, M_REAL, M_COUNT };
+enum mode { M_PM0 = TM_PM0, M_PM3 = TM_PM3, M_REAL = TM_REAL, M_COUNT = TM_MODES };
 
 struct kase {
 	enum mode mode;
@@ -323,17 +323,7 @@ static int in_ram(uint32_t a) { return a >= 0x10000 && a < 0xF00000; }
 static enum cpu_stop run_case(struct tm *t, const struct kase *k, int generic)
 {
 	decode_generic_only = generic;
-	if (k->mode == M_REAL)
-		tm_real(t);
-	else if (k->mode == M_PM3)
-		tm_ring3(t, 0);
-	else
-		tm_pm32(t);
-	if (k->mode != M_REAL) {
-		t->s.cr3 = PD_ADDR;
-		t->s.cr0 |= CR0_PG;
-	}
-	memcpy(t->s.gpr, k->gpr, sizeof k->gpr);
+	tm_enter(t, (enum tm_mode)k->mode, PD_ADDR, k->gpr);
 	t->s.eflags = k->eflags | (t->s.eflags & ~(uint32_t)ARITH & ~2u);
 	for (int s = 0; s < S_COUNT; s++)
 		if (s != S_CS && s != S_SS)

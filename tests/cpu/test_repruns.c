@@ -52,7 +52,7 @@ static void teardown(void)
 
 TestSuite(repruns, .init = setup, .fini = teardown);
 
-enum mode { M_PM0, M_PM3, M_REAL, M_COUNT };
+enum mode { M_PM0 = TM_PM0, M_PM3 = TM_PM3, M_REAL = TM_REAL, M_COUNT = TM_MODES };
 
 struct kase {
 	enum mode mode;
@@ -126,17 +126,7 @@ static int ack_none(void *opaque) { (void)opaque; return -1; }
 static uint64_t run_case(struct tm *t, const struct kase *k, int generic)
 {
 	decode_generic_only = generic;
-	if (k->mode == M_REAL)
-		tm_real(t);
-	else if (k->mode == M_PM3)
-		tm_ring3(t, 0);
-	else
-		tm_pm32(t);
-	if (k->mode != M_REAL) {
-		t->s.cr3 = PD_ADDR;
-		t->s.cr0 |= CR0_PG;
-	}
-	memcpy(t->s.gpr, k->gpr, sizeof k->gpr);
+	tm_enter(t, (enum tm_mode)k->mode, PD_ADDR, k->gpr);
 	t->s.eflags = k->eflags | (t->s.eflags & ~(uint32_t)(ARITH | FL_DF | FL_TF | FL_IF) & ~2u);
 	if (k->mode == M_REAL) {
 		/* 32-bit offsets against 64 KiB limits: #GP past them */

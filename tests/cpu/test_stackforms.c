@@ -28,7 +28,7 @@ static void teardown(void) { tm_pair_fini(&spec, &gen); }
 
 TestSuite(stackforms, .init = setup, .fini = teardown);
 
-enum mode { M_PM0, M_PM3, M_REAL, M_COUNT };
+enum mode { M_PM0 = TM_PM0, M_PM3 = TM_PM3, M_REAL = TM_REAL, M_COUNT = TM_MODES };
 
 struct kase {
 	enum mode mode;
@@ -90,17 +90,7 @@ static int in_ram(uint32_t a) { return a >= 0x10000 && a < 0xF00000; }
 static enum cpu_stop run_case(struct tm *t, const struct kase *k, int generic)
 {
 	decode_generic_only = generic;
-	if (k->mode == M_REAL)
-		tm_real(t);
-	else if (k->mode == M_PM3)
-		tm_ring3(t, 0);
-	else
-		tm_pm32(t);
-	if (k->mode != M_REAL) {
-		t->s.cr3 = PD_ADDR;
-		t->s.cr0 |= CR0_PG;
-	}
-	memcpy(t->s.gpr, k->gpr, sizeof k->gpr);
+	tm_enter(t, (enum tm_mode)k->mode, PD_ADDR, k->gpr);
 	t->s.eflags = k->eflags | (t->s.eflags & ~(uint32_t)ARITH & ~2u);
 	struct seg_cache *ss = &t->s.seg[S_SS];
 	switch (k->ss) {
