@@ -303,25 +303,6 @@ static __attribute__((noinline)) void incdec_r32_shift_cf(struct cpu *c, const s
 	c->s.gpr[i->dst] = r;
 }
 
-static inline __attribute__((always_inline)) int lf_is_shift(const struct cpu *c)
-{
-	return (unsigned)((core_of(c)->lf_op & LF_KIND) - LF_SHL) <= LF_SAR - LF_SHL;
-}
-
-/* get_cf() for a record that is not a shift (!lf_is_shift()). */
-static inline __attribute__((always_inline)) uint32_t cf_not_shift(const struct cpu *c)
-{
-	const struct core *k = core_of(c);
-	uint32_t a = k->lf_a, b = k->lf_b, r = k->lf_res;
-	switch (k->lf_op & LF_KIND) {
-	case LF_NONE: return (c->s.eflags & FL_CF) != 0;
-	case LF_ADD: return (((a & b) | ((a | b) & ~r)) & lf_top(k->lf_op)) != 0;
-	case LF_SUB: return (((~a & b) | (~(a ^ b) & r)) & lf_top(k->lf_op)) != 0;
-	case LF_LOGIC: return 0;
-	default: return b & FL_CF;     /* INC, DEC, RES: kept in lf_b */
-	}
-}
-
 void op_inc_r32(struct cpu *c, const struct insn *i)
 {
 	if (__builtin_expect(lf_is_shift(c), 0)) {

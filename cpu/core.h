@@ -283,8 +283,15 @@ static inline int lf_shift_cf(int lf_op, uint32_t a, uint32_t count)
 	}
 	}
 }
-/* CF alone, without materialising the other flags. */
-static inline int get_cf(struct cpu *c)
+static inline __attribute__((always_inline)) int lf_is_shift(const struct cpu *c)
+{
+	return (unsigned)((core_of(c)->lf_op & LF_KIND) - LF_SHL) <= LF_SAR - LF_SHL;
+}
+
+/* get_cf() for a record that is not a shift (!lf_is_shift()): INC/DEC
+ * handlers call it directly to keep the rarely taken shift case out of
+ * line. */
+static inline __attribute__((always_inline)) uint32_t cf_not_shift(const struct cpu *c)
 {
 	const struct core *k = core_of(c);
 	uint32_t a = k->lf_a, b = k->lf_b, r = k->lf_res;
@@ -293,9 +300,17 @@ static inline int get_cf(struct cpu *c)
 	case LF_ADD: return (((a & b) | ((a | b) & ~r)) & lf_top(k->lf_op)) != 0;
 	case LF_SUB: return (((~a & b) | (~(a ^ b) & r)) & lf_top(k->lf_op)) != 0;
 	case LF_LOGIC: return 0;
-	case LF_SHL: case LF_SHR: case LF_SAR: return lf_shift_cf(k->lf_op, a, b);
-	default: return (b & FL_CF) != 0;     /* INC, DEC, RES: kept in lf_b */
+	default: return b & FL_CF;     /* INC, DEC, RES: kept in lf_b */
 	}
+}
+
+/* CF alone, without materialising the other flags. */
+static inline int get_cf(struct cpu *c)
+{
+	const struct core *k = core_of(c);
+	if (lf_is_shift(c))
+		return lf_shift_cf(k->lf_op, k->lf_a, k->lf_b);
+	return (int)cf_not_shift(c);
 }
 /* SF, ZF, PF of a result (the rest zero). */
 uint32_t flags_szp(uint32_t res, int size);

@@ -394,6 +394,23 @@ static inline void fast_drop_ent(struct mmu *m, struct tlb_ent *e)
 /* Hits of e counted in fast entries and not yet folded into e->hits. */
 uint64_t fast_pending_hits(const struct mmu *m, const struct tlb_ent *e);
 void fast_drop_code_frame(struct mmu *m, uint32_t pfn);
+/* Point the fast-table slot fe at the linear page lpage, backed by the RAM
+ * frame ppage at host, for the TLB entry e (NULL: paging off), after
+ * clearing what the slot held. The owner's fastmask and n_fast_large are
+ * the caller's (fast_install adds a table to them, the refill sets them
+ * for a fresh entry). */
+static inline void fast_fill_slot(struct mmu *m, struct mmu_fast_entry *fe, uint32_t lpage,
+				  uint32_t ppage, uint8_t *host, struct tlb_ent *e)
+{
+	if (fe->tag != MMU_FAST_INVALID)
+		fast_clear_entry(fe, m);
+	fe->tag = lpage;
+	fe->ppage = ppage;
+	fe->addend = (uintptr_t)host - (uintptr_t)lpage;
+	fe->owner = e;
+	fe->hits = 0;
+}
+
 /* Install the fast entry for a successful one-page access of lin (write:
  * the write table) through (t, set, way), or through no TLB entry (t NULL:
  * paging off), when fast.c's rules allow it. Inline: every fast-table miss
@@ -421,13 +438,7 @@ static inline void fast_install(struct mmu *m, int write, int user, uint32_t lin
 				      write ? BUS_FR_NOTRAM | BUS_FR_CODE : BUS_FR_NOTRAM);
 	if (!host)
 		return;
-	if (fe->tag != MMU_FAST_INVALID)
-		fast_clear_entry(fe, m);
-	fe->tag = lpage;
-	fe->ppage = ppage;
-	fe->addend = (uintptr_t)host - (uintptr_t)lpage;
-	fe->owner = e;
-	fe->hits = 0;
+	fast_fill_slot(m, fe, lpage, ppage, host, e);
 	if (e) {
 		e->fastmask |= (uint8_t)(1u << (write * 2 + (user != 0)));
 		if (e->large)

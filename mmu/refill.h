@@ -116,13 +116,7 @@ refill_fill(struct mmu *m, const struct bus_hot *h, uint32_t lin, enum mmu_acces
 		return 0;
 	uint32_t lpage = lin & ~(PAGE_SIZE - 1);
 	struct mmu_fast_entry *fe = &m->fast.t[inst][user != 0][(lin >> PAGE_SHIFT) & (MMU_FAST_SIZE - 1)];
-	if (fe->tag != MMU_FAST_INVALID)
-		fast_clear_entry(fe, m);
-	fe->tag = lpage;
-	fe->ppage = ppage;
-	fe->addend = (uintptr_t)host - (uintptr_t)lpage;
-	fe->owner = e;
-	fe->hits = 0;
+	fast_fill_slot(m, fe, lpage, ppage, host, e);
 	e->fastmask = (uint8_t)(1u << (inst * 2 + (user != 0)));
 	if (large)
 		m->n_fast_large++;
