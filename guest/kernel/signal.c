@@ -13,11 +13,6 @@
 #include <asm/uaccess.h>
 #include <asm/segment.h>
 
-#define SA_SIGINFO 0x00000004
-#define SA_RESTORER 0x04000000
-#define SA_NODEFER 0x40000000
-#define SA_RESETHAND 0x80000000
-
 /* The i386 user-visible layouts (Linux's uapi/asm/sigcontext.h,
  * signal.h, ucontext.h). */
 struct sigcontext {

@@ -24,7 +24,7 @@ SDK_CFLAGS := -m32 -march=i386 -mno-sse -mno-mmx -mno-80387 \
 	-fno-strict-aliasing -fno-tree-loop-distribute-patterns \
 	-fno-delete-null-pointer-checks \
 	-fno-asynchronous-unwind-tables -fcf-protection=none \
-	-nostdinc -isystem $(GCC_INC) -I$(SDK_DIR)/include \
+	-nostdinc -isystem $(GCC_INC) -I$(SDK_DIR)/include -I$(SDK_DIR)/../include/uapi \
 	-std=gnu11 -O2 -g -Wall -Wextra
 SDK_LDFLAGS := -m32 -static -nostdlib -no-pie -Wl,--build-id=none \
 	-Wl,-z,noexecstack -Wl,-z,max-page-size=4096 -T $(SDK_DIR)/user.ld

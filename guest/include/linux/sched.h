@@ -7,6 +7,8 @@
 #include <linux/list.h>
 #include <linux/mm_struct.h>
 #include <asm/ptrace.h>
+#include <uapi/asm/signal.h>
+#include <uapi/asm-generic/resource.h>
 
 #define THREAD_SIZE 8192	/* kernel stack: two pages (order 1) */
 #define TASK_COMM_LEN 16
@@ -18,45 +20,15 @@
 #define TASK_INTERRUPTIBLE 1
 #define EXIT_ZOMBIE 16
 
-/* signals (i386 numbers) */
-#define SIGHUP 1
-#define SIGINT 2
-#define SIGQUIT 3
-#define SIGILL 4
-#define SIGTRAP 5
-#define SIGABRT 6
-#define SIGBUS 7
-#define SIGFPE 8
-#define SIGKILL 9
-#define SIGUSR1 10
-#define SIGSEGV 11
-#define SIGUSR2 12
-#define SIGPIPE 13
-#define SIGALRM 14
-#define SIGTERM 15
-#define SIGCHLD 17
-#define SIGCONT 18
-#define SIGSTOP 19
-#define SIGURG 23
-#define SIGWINCH 28
+/* signal numbers and sigaction flags: the ABI header shared with the
+ * SDK */
 #define _NSIG 64
 #define SIG_DFL 0UL
 #define SIG_IGN 1UL
 
-/* resource limits (i386 numbering) */
-#define RLIMIT_CPU 0
-#define RLIMIT_FSIZE 1
-#define RLIMIT_DATA 2
-#define RLIMIT_STACK 3
-#define RLIMIT_CORE 4
-#define RLIMIT_RSS 5
-#define RLIMIT_NPROC 6
-#define RLIMIT_NOFILE 7
-#define RLIMIT_MEMLOCK 8
-#define RLIMIT_AS 9
+/* RLIMIT_*, RLIM_INFINITY and struct rlimit: the ABI header shared with
+ * the SDK */
 #define RLIM_NLIMITS 16
-#define RLIM_INFINITY (~0UL)
-struct rlimit { unsigned long rlim_cur, rlim_max; };
 
 struct file;
 
