@@ -4,30 +4,15 @@
  * "gcc -m32 -static" against glibc (the reference), so both are i386
  * programs and every line of their output must match. */
 #include <criterion/criterion.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#include "outcmp.h"
 
 Test(user_libc, matches_glibc)
 {
-	const char *prog = getenv("LIBCCHECK"), *ref = getenv("LIBCCHECK_REF");
-	cr_assert(prog && ref, "LIBCCHECK and LIBCCHECK_REF must name the two binaries");
-	FILE *p = popen(prog, "r"), *q = popen(ref, "r");
-	cr_assert(p && q);
-	char a[1024], b[1024];
-	int n = 0, bad = 0;
-	for (;;) {
-		char *ra = fgets(a, sizeof(a), p), *rb = fgets(b, sizeof(b), q);
-		if (!ra || !rb) {
-			cr_expect(!ra && !rb, "outputs differ in length after %d lines", n);
-			break;
-		}
-		if (strcmp(a, b) && bad++ < 30)
-			cr_log_error("line %d:\n  ours  %s  glibc %s", n + 1, a, b);
-		n++;
-	}
-	cr_expect_eq(pclose(p), 0, "libccheck failed");
-	cr_expect_eq(pclose(q), 0, "libccheck_glibc failed");
-	cr_expect(n > 500, "only %d lines", n);
-	cr_assert_eq(bad, 0, "%d of %d lines differ from glibc", bad, n);
+	struct outcmp r;
+	outcmp_run("LIBCCHECK", "LIBCCHECK_REF", &r);
+	cr_expect(r.same_length, "outputs differ in length after %d lines", r.lines);
+	cr_expect_eq(r.status_prog, 0, "libccheck failed");
+	cr_expect_eq(r.status_ref, 0, "libccheck_glibc failed");
+	cr_expect(r.lines > 500, "only %d lines", r.lines);
+	cr_assert_eq(r.bad, 0, "%d of %d lines differ from glibc", r.bad, r.lines);
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "outcmp.h"
 #include "fmt_cases.h"
 
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
@@ -51,24 +52,11 @@ Test(user_printf, matches_glibc)
 
 Test(user_printf, matches_i386_glibc)
 {
-	const char *prog = getenv("FMTCHECK"), *ref = getenv("FMTCHECK_REF");
-	cr_assert(prog && ref, "FMTCHECK and FMTCHECK_REF must name the two binaries");
-	FILE *p = popen(prog, "r"), *q = popen(ref, "r");
-	cr_assert(p && q);
-	char a[1024], b[1024];
-	int n = 0, bad = 0;
-	for (;;) {
-		char *ra = fgets(a, sizeof(a), p), *rb = fgets(b, sizeof(b), q);
-		if (!ra || !rb) {
-			cr_expect(!ra && !rb, "outputs differ in length after %d lines", n);
-			break;
-		}
-		if (strcmp(a, b) && bad++ < 30)
-			cr_log_error("line %d:\n  ours  %s  glibc %s", n + 1, a, b);
-		n++;
-	}
-	cr_expect_eq(pclose(p), 0);
-	cr_expect_eq(pclose(q), 0);
-	cr_expect(n > 1000, "only %d lines", n);
-	cr_assert_eq(bad, 0, "%d of %d lines differ from the i386 glibc", bad, n);
+	struct outcmp r;
+	outcmp_run("FMTCHECK", "FMTCHECK_REF", &r);
+	cr_expect(r.same_length, "outputs differ in length after %d lines", r.lines);
+	cr_expect_eq(r.status_prog, 0);
+	cr_expect_eq(r.status_ref, 0);
+	cr_expect(r.lines > 1000, "only %d lines", r.lines);
+	cr_assert_eq(r.bad, 0, "%d of %d lines differ from the i386 glibc", r.bad, r.lines);
 }

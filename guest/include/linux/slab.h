@@ -62,6 +62,7 @@ void *kzalloc(size_t size, gfp_t gfp);
 void kfree(const void *obj);
 size_t ksize(const void *obj);
 void show_slabinfo(void);
+unsigned long kmem_cache_active_slabs(const struct kmem_cache *c);
 extern struct list_head cache_chain;
 extern const unsigned int kmalloc_sizes[];
 extern const unsigned int nr_kmalloc_sizes;

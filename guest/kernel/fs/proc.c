@@ -91,12 +91,7 @@ static void slabinfo(struct pbuf *p)
 	struct list_head *l;
 	list_for_each(l, &cache_chain) {
 		struct kmem_cache *c = list_entry(l, struct kmem_cache, next);
-		unsigned long active_slabs = 0;
-		struct list_head *s;
-		list_for_each(s, &c->slabs_full)
-			active_slabs++;
-		list_for_each(s, &c->slabs_partial)
-			active_slabs++;
+		unsigned long active_slabs = kmem_cache_active_slabs(c);
 		pr(p, "%-17s %6lu %6lu %6u %4u %4u : tunables %4u %4u %4u : slabdata %6lu %6lu %6u\n",
 		   c->name, c->num_active, c->num_slabs * c->num, c->buffer_size, c->num,
 		   1u << c->gfporder, 0u, 0u, 0u, active_slabs, c->num_slabs, 0u);

@@ -388,7 +388,21 @@ size_t ksize(const void *obj)
 	return PageSlab(page) ? ((struct kmem_cache *)page->index)->buffer_size : 0;
 }
 
-/* /proc/slabinfo, version 2.1 columns (without the tunables). */
+/* Slabs holding at least one object (full and partial): slabinfo's
+ * <active_slabs>. */
+unsigned long kmem_cache_active_slabs(const struct kmem_cache *c)
+{
+	unsigned long n = 0;
+	const struct list_head *s;
+	list_for_each(s, &c->slabs_full)
+		n++;
+	list_for_each(s, &c->slabs_partial)
+		n++;
+	return n;
+}
+
+/* The kernel log's copy of /proc/slabinfo (fs/proc.c): version 2.1
+ * columns with the colour count in place of the tunables. */
 void show_slabinfo(void)
 {
 	printk(KERN_INFO "slabinfo - version: 2.1\n");
@@ -396,12 +410,7 @@ void show_slabinfo(void)
 	struct list_head *l;
 	list_for_each(l, &cache_chain) {
 		struct kmem_cache *c = list_entry(l, struct kmem_cache, next);
-		unsigned long active_slabs = 0;
-		struct list_head *s;
-		list_for_each(s, &c->slabs_full)
-			active_slabs++;
-		list_for_each(s, &c->slabs_partial)
-			active_slabs++;
+		unsigned long active_slabs = kmem_cache_active_slabs(c);
 		printk(KERN_INFO "%-17s %6lu %6lu %6u %4u %4u : slabdata %6lu %6lu %4u\n", c->name,
 		       c->num_active, c->num_slabs * c->num, c->buffer_size, c->num,
 		       1u << c->gfporder, active_slabs, c->num_slabs, c->colour);
