@@ -96,17 +96,27 @@ struct block {
 	 * (n + 3) / 4. */
 	uintptr_t q0;
 	uint8_t rounds;
+	/* The last instruction may change CS, the CPL or the code mode without
+	 * setting the attention word (far transfers, INT, IRET, SYSENTER, ...:
+	 * every block-ending instruction but near jumps, calls, returns, Jcc,
+	 * LOOP/JCXZ and REP strings). Chaining after such a block always takes
+	 * the full checks (exec.c), since the chain stamp may be stale. */
+	uint8_t far_end;
 	/* Chaining (exec.c): the blocks that followed this one when it ended
 	 * with the attention word clear, most recent first, by the linear
 	 * address they start at. A link is only a hint: the run loop follows
 	 * it when the current code page translation maps lin to to->pa and
 	 * to->mode is the current code mode, i.e. when block_fetch() would
-	 * give the same bytes. An empty link points back at its own block
-	 * with lin 0 (still a live block, so the test is safe). Links point
-	 * into the arena: they die with it (build() starts them empty). */
+	 * give the same bytes. `stamp` says that those checks (and the CS
+	 * limit's) passed under the chain context whose stamp it is
+	 * (k->chain_stamp, see struct core); 0: not checked. An empty link
+	 * points back at its own block with lin 0 and stamp 0 (still a live
+	 * block, so the test is safe). Links point into the arena: they die
+	 * with it (build() starts them empty). */
 	struct block_link {
 		uint32_t lin;           /* CS.base + EIP of the successor */
 		const struct block *to;
+		uint64_t stamp;
 	} link[2];
 };
 #define BTAB_BITS 14
@@ -176,6 +186,25 @@ struct core {
 	void *user_entry_opaque;
 	int user_entered;              /* CPL 3 seen since power-on */
 	uint64_t block_flushes;        /* times the arena started over */
+	/* Chain stamps (exec.c). Whether a link's successor may run straight
+	 * after its block depends on the chain context only: the code page
+	 * translation (linear page, frame, CPL it was made at), the code
+	 * mode, the CPL, CS base and limit, and the blocks being alive. Each
+	 * context seen gets a stamp, kept while the context recurs (a few
+	 * recent ones are remembered, so code that moves between two pages
+	 * keeps both stamps); chain_epoch() hands out fresh stamps for all
+	 * when blocks die (SMC, arena reset). A link checked under stamp S
+	 * is good again whenever the context's stamp is S. */
+	uint64_t chain_stamp;          /* stamp of the context last looked at */
+	uint64_t chain_stamps;         /* stamps handed out (never 0) */
+	struct chain_ctx {
+		uint64_t page;             /* fetch_lin_page | fetch_phys << 32 */
+		uint64_t cs;               /* CS base | limit << 32 */
+		uint32_t modes;            /* fetch_mode | fetch_cpl << 8 | cpl << 16 */
+		uint64_t stamp;            /* 0: empty slot */
+	} chain_seen[4];
+	unsigned chain_cur;            /* chain_seen slot of chain_stamp */
+	unsigned chain_next;           /* slot to replace next */
 };
 
 /* A CPU and its core half in one allocation (cpu_create), so that
@@ -204,6 +233,16 @@ static inline void core_attn(struct cpu *c) { core_of(c)->attn = 1; }
 static inline void fetch_invalidate(struct core *k)
 {
 	k->fetch_lin_page = FETCH_NO_PAGE;
+}
+
+/* Blocks died (SMC, arena reset): no stamp given so far may vouch for a
+ * link any more. The current context gets a fresh stamp at once, so that
+ * no link check can pass before the run loop looks at the context again. */
+static inline void chain_epoch(struct core *k)
+{
+	for (unsigned j = 0; j < 4; j++)
+		k->chain_seen[j].stamp = 0;
+	k->chain_stamp = ++k->chain_stamps;
 }
 
 static inline uint32_t size_mask(int size)
@@ -813,6 +852,10 @@ static inline __attribute__((always_inline)) uint32_t pop(struct cpu *c, int siz
  * same bytes through both and compare. Blocks already decoded keep their
  * handlers: set it before the machine runs. */
 extern int decode_generic_only;
+
+/* Test hook: while set, the run loop stamps no link (exec.c), so every
+ * chained block end takes the full checks; what runs must be the same. */
+extern int chain_stamps_off;
 
 /* ---- condition codes from the lazy record (flags.c's cond_true, and the
  * Jcc/SETcc/CMOVcc handlers with a constant condition). ZF and SF follow

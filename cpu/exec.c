@@ -178,9 +178,13 @@ static void single_step(struct cpu *c)
 #define ATTN_TEST_C(c, label) ATTN_TEST(core_of(c), label)
 #endif
 
+int chain_stamps_off;
+
 /* Record that the block at `lin` (just fetched, b) followed prev, most
- * recent first (the two exits of a Jcc both stay). */
-static void chain_link(const struct block *prev, uint32_t lin, const struct block *b)
+ * recent first (the two exits of a Jcc both stay), checked under `stamp`
+ * (0: not checked). */
+static void chain_link(const struct block *prev, uint32_t lin, const struct block *b,
+		       uint64_t stamp)
 {
 	/* prev is an arena block or the straddle pseudo-block, both writable;
 	 * the table hands out const pointers only so that no handler writes
@@ -190,6 +194,73 @@ static void chain_link(const struct block *prev, uint32_t lin, const struct bloc
 		p->link[1] = p->link[0];
 	p->link[0].lin = lin;
 	p->link[0].to = b;
+	p->link[0].stamp = chain_stamps_off ? 0 : stamp;
+}
+
+/* Look at the chain context (struct core) now and set k->chain_stamp to
+ * its stamp: the one it had when last seen among the few remembered, or a
+ * new one. Called wherever the context may have changed since the last
+ * look without a new stamp: at the top of the run loop after the block
+ * lookup (the code page translation, mode, CPL or CS may have changed
+ * there or while the attention word was set), and after a far_end block
+ * (whose last instruction may have changed CS or the CPL). */
+static void chain_context(struct cpu *c, struct core *k)
+{
+	const struct seg_cache *cs = &c->s.seg[S_CS];
+	uint64_t page = k->fetch_lin_page | (uint64_t)k->fetch_phys << 32;
+	uint64_t csw = cs->base | (uint64_t)cs->limit << 32;
+	uint32_t modes = (uint32_t)k->fetch_mode | (uint32_t)k->fetch_cpl << 8 |
+			 (uint32_t)c->cpl << 16;
+	struct chain_ctx *x = &k->chain_seen[k->chain_cur];
+	if (x->stamp == k->chain_stamp && x->page == page && x->cs == csw && x->modes == modes)
+		return;
+	for (unsigned j = 0; j < 4; j++) {
+		x = &k->chain_seen[j];
+		if (x->stamp && x->page == page && x->cs == csw && x->modes == modes) {
+			k->chain_cur = j;
+			k->chain_stamp = x->stamp;
+			return;
+		}
+	}
+	unsigned j = k->chain_next;
+	k->chain_next = (j + 1) & 3;
+	x = &k->chain_seen[j];
+	x->page = page;
+	x->cs = csw;
+	x->modes = modes;
+	x->stamp = k->chain_stamp = ++k->chain_stamps;
+	k->chain_cur = j;
+}
+
+/* The full checks for following link l of the block b that just ended to
+ * its successor at lin (CS.base + eip): those block_fetch() and the top of
+ * the run loop make (the linear address in the translated code page, the
+ * block at the physical address it maps to and decoded for the current
+ * code mode, the translation's CPL, the CS limit). Taken when the link's
+ * stamp is not the current one; a link that passes is stamped, unless b
+ * is far_end (the next time the context may have changed under it). */
+static __attribute__((noinline)) int chain_check(struct cpu *c, struct core *k,
+						   const struct block *b, const struct block_link *l,
+						   uint32_t lin, uint32_t eip)
+{
+	const struct seg_cache *cs = &c->s.seg[S_CS];
+	const struct block *s = l->to;
+	if ((lin >> PAGE_SHIFT) != k->fetch_lin_page ||
+	    s->pa != (k->fetch_phys | (lin & (PAGE_SIZE - 1))) ||
+	    s->mode != k->fetch_mode || c->cpl != k->fetch_cpl)
+		return 0;
+	uint32_t last = eip + s->len - 1u;
+	if (last > cs->limit || last < eip)
+		return 0;
+	if (b->far_end) {
+		/* CS may have another selector now (insn_cs), and the context
+		 * another stamp. */
+		c->insn_cs = cs->sel;
+		chain_context(c, k);
+	} else if (!chain_stamps_off) {
+		((struct block_link *)(uintptr_t)l)->stamp = k->chain_stamp;
+	}
+	return 1;
 }
 
 /* The instruction loop proper, kept out of cpu_run() so that setjmp's
@@ -262,14 +333,20 @@ static __attribute__((noinline)) enum cpu_stop run_loop(struct cpu *c, uint64_t 
 		c->insn_eip = eip;
 		c->insn_cs = cs->sel;
 		const struct block *b = block_fetch(c);
+		chain_context(c, k);
+		uint32_t last = eip + b->len - 1u;
+		int in_limit = !(last > cs->limit || last < eip);
 		/* Link only when the arena has not started over since prev ended
 		 * (build() may have done so, and prev is gone with it); the
-		 * straddle pseudo-block (mode 0) is never a successor. */
+		 * straddle pseudo-block (mode 0) is never a successor. The link
+		 * is checked (block_fetch() has just found b at lin under the
+		 * current context) when the whole block lies within the CS limit
+		 * and prev cannot have changed the context. */
 		if (prev && prev_flushes == k->block_flushes && b->mode)
-			chain_link(prev, cs->base + eip, b);
-		uint32_t last = eip + b->len - 1u;
+			chain_link(prev, cs->base + eip, b,
+				   in_limit && !prev->far_end ? k->chain_stamp : 0);
 		uint64_t n = b->n;
-		if (__builtin_expect(last > cs->limit || last < eip || k->attn, 0)) {
+		if (__builtin_expect(!in_limit || k->attn, 0)) {
 			/* The block runs past the CS limit (only its first
 			 * instruction is known to be fetched), or attention is
 			 * needed after every instruction: one instruction. */
@@ -331,16 +408,18 @@ slot3:				RUN_SLOT(3);
 			const struct block_link *l = &b->link[0];
 			if (l->lin != lin && (++l)->lin != lin)
 				break;
-			const struct block *s = l->to;
-			if ((lin >> PAGE_SHIFT) != k->fetch_lin_page ||
-			    s->pa != (k->fetch_phys | (lin & (PAGE_SIZE - 1))) ||
-			    s->mode != k->fetch_mode || c->cpl != k->fetch_cpl)
+			/* A link stamped with the current context's stamp passed
+			 * the full checks under this very context, and the
+			 * successor is still alive (block deaths change the
+			 * stamps): only the budget is left to check. CS is the
+			 * same as at the last look (insn_cs holds its selector). */
+			if (__builtin_expect(l->stamp != k->chain_stamp, 0) &&
+			    !chain_check(c, k, b, l, lin, eip))
 				break;
-			last = eip + s->len - 1u;
-			if (last > cs->limit || last < eip || s->n > left)
+			const struct block *s = l->to;
+			if (s->n > left)
 				break;
 			left -= s->n;
-			c->insn_cs = cs->sel;
 			b = s;
 			k->run_block = b;
 			k->run_eip = eip;
