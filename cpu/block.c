@@ -394,6 +394,8 @@ static const struct block *fetch_straddle(struct cpu *c, uint32_t lin, uint32_t 
 	k->straddle_block.len = (uint16_t)len;
 	k->straddle_block.mode = 0;   /* never in the table */
 	k->straddle_block.far_end = 1;   /* rare: always the full chain checks */
+	k->straddle.i.off = 0;
+	k->straddle_block.last_off = 0;
 	block_rounds(&k->straddle_block);
 	return &k->straddle_block;
 }
@@ -462,6 +464,7 @@ static const struct block *build(struct cpu *c, uint32_t pa, int mode)
 			}
 			break;
 		}
+		ins[n].off = (uint16_t)pos;
 		n++;
 		int ends = ins[n - 1].ud || ends_block(p + pos, len);
 		far_end = ends && (ins[n - 1].ud || !near_end(p + pos, len));
@@ -475,6 +478,7 @@ static const struct block *build(struct cpu *c, uint32_t pa, int mode)
 	b->len = (uint16_t)pos;
 	b->i = ins;
 	b->far_end = (uint8_t)far_end;
+	b->last_off = ins[n - 1].off;
 	block_rounds(b);
 	block_links_clear(b);
 	/* Give back the unused instruction slots. */

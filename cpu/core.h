@@ -43,6 +43,8 @@ struct insn {
 	uint8_t seg_off;    /* seg * sizeof(struct seg_cache): the segment's
 			       offset in c->s.seg, for the address-form
 			       handlers (one load, no multiply) */
+	uint16_t off;       /* offset from the start of its block (block.c):
+			       the run loop derives EIP from it (exec.c) */
 };
 
 /* Decoder results besides a length. */
@@ -102,6 +104,7 @@ struct block {
 	 * LOOP/JCXZ and REP strings). Chaining after such a block always takes
 	 * the full checks (exec.c), since the chain stamp may be stale. */
 	uint8_t far_end;
+	uint16_t last_off;      /* off of the last instruction */
 	/* Chaining (exec.c): the blocks that followed this one when it ended
 	 * with the attention word clear, most recent first, by the linear
 	 * address they start at. A link is only a hint: the run loop follows
@@ -158,12 +161,20 @@ struct core {
 	int irq_shadow;            /* an interrupt was just delivered: run one insn */
 	int attn;                  /* the run loop must look at the boundary
 				      conditions (see core_attn) */
-	/* Lazy retirement (exec.c): while the run loop executes a block's
-	 * instructions, c->insns counts those before run_eip only, and
-	 * cpu_retired() adds the block's instructions before c->insn_eip.
-	 * NULL outside a block: c->insns is exact. */
+	/* Lazy retirement and EIP (exec.c): while the run loop executes a
+	 * block's instructions, c->insns counts those before run_eip only,
+	 * and cpu_retired() adds the block's instructions before run_cur,
+	 * the one executing. c->s.eip and c->insn_eip are those of the
+	 * block's last instruction to run (set once per block); the current
+	 * one's come from run_eip + run_cur->off (cpu_insn_eip()), and the
+	 * loop writes them when it leaves the block elsewhere.
+	 * NULL outside a block: c->insns, c->insn_eip are exact. */
 	const struct block *run_block;
+	const struct insn *run_cur;
 	uint32_t run_eip;          /* EIP of run_block's first instruction */
+	int eip_exact;             /* c->insn_eip must be exact at every
+				      instruction (cpu_insn_eip_source()): one
+				      instruction per block */
 	/* the decoded-block cache (block.c) */
 	const struct block **btab;     /* by btab_index(pa) */
 	struct code_page **code_pages; /* hash of pages holding blocks */
@@ -265,14 +276,13 @@ static inline void lf_set(struct cpu *c, int op, int size, uint32_t a, uint32_t 
 {
 	struct core *k = core_of(c);
 	k->lf_op = op | (size << LF_SIZE_SHIFT);
-	k->lf_a = a;
-	/* Empty asms that "use" lf_a and lf_b in memory: they keep GCC from
-	 * merging adjacent 32-bit stores into one vector store, which takes
-	 * two moves to vector registers and a shuffle (four instructions for
-	 * two) in every flag-setting handler. */
-	__asm__("" : "+m"(k->lf_a));
-	k->lf_b = b;
-	__asm__("" : "+m"(k->lf_b));
+	/* Volatile stores of lf_a and lf_b: they keep GCC from merging
+	 * adjacent 32-bit stores into one vector store, which takes two moves
+	 * to vector registers and a shuffle (four instructions for two) in
+	 * every flag-setting handler. (Empty asms with "+m" operands did the
+	 * same but cost an address computation each.) */
+	*(volatile uint32_t *)&k->lf_a = a;
+	*(volatile uint32_t *)&k->lf_b = b;
 	k->lf_res = res;
 }
 /* Record a logic result (AND/OR/XOR/TEST): nothing but the result. */

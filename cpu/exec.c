@@ -8,28 +8,30 @@
 #include <stdlib.h>
 #include "core.h"
 
-/* The running block's instructions before the current one are retired:
- * the one at c->insn_eip, found by walking the block's lengths from
- * run_eip. Inside a block only the last instruction sets EIP other than
- * to the next one (block.c), so an earlier instruction is current only
- * while c->s.eip is the EIP after it; that also tells the last one apart
- * when its handler moved c->insn_eip (a task switch's debug trap restarts
- * at the new task), and it is then the last by elimination. */
+/* The running block's instructions before the current one (run_cur)
+ * are retired. */
 uint64_t cpu_retired(const struct cpu *c)
 {
 	const struct core *k = core_of(c);
 	const struct block *b = k->run_block;
 	if (!b)
 		return c->insns;
-	uint32_t eip = k->run_eip;
-	unsigned j = 0;
-	for (; j + 1u < b->n; j++) {
-		uint32_t next = eip + b->i[j].len;
-		if (eip == c->insn_eip && c->s.eip == next)
-			break;
-		eip = next;
-	}
-	return c->insns + j;
+	return c->insns + (uint64_t)(k->run_cur - b->i);
+}
+
+/* Inside a block the run loop keeps c->insn_eip (and c->s.eip) for the
+ * last instruction to run only: any earlier one is at run_eip + its
+ * offset. The block's own last instruction reads c->insn_eip, which its
+ * handler may have moved (a task switch's debug trap restarts at the new
+ * task); when a budget ends the block early, c->insn_eip is that of the
+ * last one to run, which is also run_eip + its offset. */
+uint32_t cpu_insn_eip(const struct cpu *c)
+{
+	const struct core *k = core_of(c);
+	const struct block *b = k->run_block;
+	if (b && k->run_cur != &b->i[b->n - 1])
+		return k->run_eip + k->run_cur->off;
+	return c->insn_eip;
 }
 
 /* The run loop has left the running block: count what of it retired
@@ -46,9 +48,8 @@ _Noreturn void cpu_raise(struct cpu *c, int vector, int has_err, uint32_t err)
 	k->exc_vec = vector;
 	k->exc_has_err = has_err;
 	k->exc_err = err;
-	/* Before EIP goes back: cpu_retired() tells the current instruction
-	 * by it. The faulting instruction retires after its delivery
-	 * (cpu_run). */
+	/* The faulting instruction retires after its delivery (cpu_run). */
+	c->insn_eip = cpu_insn_eip(c);
 	retire_block_so_far(c, k, 0);
 	c->s.eip = c->insn_eip;
 	if (!k->in_run) {
@@ -313,9 +314,10 @@ static __attribute__((noinline)) enum cpu_stop run_loop(struct cpu *c, uint64_t 
 					return (enum cpu_stop)r;
 				if (c->insns >= end)
 					continue;
-			} else if (!c->intr_line && !(c->s.eflags & FL_TF)) {
+			} else if (!c->intr_line && !(c->s.eflags & FL_TF) && !k->eip_exact) {
 				/* Nothing pending, no line that IF could unmask,
-				 * no single-stepping: back to the one-test case. */
+				 * no single-stepping, nobody reading c->insn_eip
+				 * directly: back to the one-test case. */
 				k->attn = 0;
 			}
 			tf = c->s.eflags & FL_TF;
@@ -361,6 +363,13 @@ static __attribute__((noinline)) enum cpu_stop run_loop(struct cpu *c, uint64_t 
 		 * chained blocks after it (a local, so that the loop does not
 		 * read c->insns back after every instruction). */
 		uint64_t left = end - c->insns - n;
+		/* EIP and insn_eip of the last instruction to run; the ones
+		 * before it do not read them (only a block's last instruction
+		 * uses EIP: jumps, calls, REP restarts, traps), and whoever asks
+		 * in between gets them from run_cur (cpu_insn_eip()). */
+		const struct insn *lastin = &b->i[n - 1];
+		c->insn_eip = eip + lastin->off;
+		c->s.eip = eip + lastin->off + lastin->len;
 		k->run_block = b;
 		k->run_eip = eip;
 		/* Four instructions per round, entered in the middle for the
@@ -382,9 +391,7 @@ static __attribute__((noinline)) enum cpu_stop run_loop(struct cpu *c, uint64_t 
 #define RUN_SLOT(slot) do {						\
 				const struct insn *in = (const struct insn *)	\
 					(q + (slot) * sizeof(struct insn));	\
-				c->insn_eip = eip;				\
-				eip += in->len;					\
-				c->s.eip = eip;					\
+				k->run_cur = in;				\
 				in->fn(c, in);					\
 				ATTN_TEST_C(c, attention);			\
 			} while (0)
@@ -423,6 +430,8 @@ slot3:				RUN_SLOT(3);
 			b = s;
 			k->run_block = b;
 			k->run_eip = eip;
+			c->insn_eip = eip + b->last_off;
+			c->s.eip = eip + b->len;
 			n = b->n;
 			q = b->q0;
 			rounds = b->rounds;
@@ -432,7 +441,13 @@ slot3:				RUN_SLOT(3);
 		prev_flushes = k->block_flushes;
 		continue;
 attention:
-		/* The instruction at c->insn_eip retired. */
+		/* The instruction at run_cur retired. EIP and insn_eip are
+		 * already its own when it was the last to run; an earlier one
+		 * gets them here. */
+		if (k->run_cur != &b->i[n - 1]) {
+			c->insn_eip = k->run_eip + k->run_cur->off;
+			c->s.eip = c->insn_eip + k->run_cur->len;
+		}
 		retire_block_so_far(c, k, 1);
 		/* TF at the start of the instruction kept attn set (so it ran
 		 * alone), and MOV SS / POP SS set it with no_db_trap: one test
