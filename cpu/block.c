@@ -82,7 +82,7 @@ static struct code_page *cp_find(struct core *k, uint32_t pfn)
 static void block_links_clear(struct block *b)
 {
 	for (int j = 0; j < 2; j++) {
-		b->link[j].lin = 0;
+		b->link[j].eip = 0;
 		b->link[j].to = b;
 		b->link[j].stamp = 0;
 	}
@@ -396,7 +396,7 @@ static const struct block *fetch_straddle(struct cpu *c, uint32_t lin, uint32_t 
 	k->straddle_block.far_end = 1;   /* rare: always the full chain checks */
 	k->straddle.i.off = 0;
 	k->straddle_block.last_off = 0;
-	block_rounds(&k->straddle_block);
+	block_entry(&k->straddle_block);
 	return &k->straddle_block;
 }
 
@@ -479,7 +479,7 @@ static const struct block *build(struct cpu *c, uint32_t pa, int mode)
 	b->i = ins;
 	b->far_end = (uint8_t)far_end;
 	b->last_off = ins[n - 1].off;
-	block_rounds(b);
+	block_entry(b);
 	block_links_clear(b);
 	/* Give back the unused instruction slots. */
 	k->arena_used -= (size_t)((BLOCK_MAX_INSNS - n) * sizeof *ins) & ~(size_t)15;

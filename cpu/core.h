@@ -92,12 +92,10 @@ struct block {
 	uint16_t len;           /* bytes they cover */
 	struct insn *i;         /* the n instructions */
 	struct block *page_next;/* next block decoded from the same page */
-	/* The run loop's unrolled entry for all n instructions (exec.c):
-	 * the address of the first round's slot 0 (-n mod 4 slots before i,
-	 * where the first round is entered), and the number of rounds,
-	 * (n + 3) / 4. */
+	/* The run loop's entry for all n instructions (exec.c): the address
+	 * of slot 0 of its fully unrolled 32 slots, BLOCK_MAX_INSNS - n slots
+	 * before i, so that the first instruction is in slot 32 - n. */
 	uintptr_t q0;
-	uint8_t rounds;
 	/* The last instruction may change CS, the CPL or the code mode without
 	 * setting the attention word (far transfers, INT, IRET, SYSENTER, ...:
 	 * every block-ending instruction but near jumps, calls, returns, Jcc,
@@ -106,29 +104,30 @@ struct block {
 	uint8_t far_end;
 	uint16_t last_off;      /* off of the last instruction */
 	/* Chaining (exec.c): the blocks that followed this one when it ended
-	 * with the attention word clear, most recent first, by the linear
-	 * address they start at. A link is only a hint: the run loop follows
-	 * it when the current code page translation maps lin to to->pa and
+	 * with the attention word clear, most recent first, by the EIP they
+	 * start at. A link is only a hint: the run loop follows it when the
+	 * current code page translation maps CS.base + eip to to->pa and
 	 * to->mode is the current code mode, i.e. when block_fetch() would
 	 * give the same bytes. `stamp` says that those checks (and the CS
 	 * limit's) passed under the chain context whose stamp it is
-	 * (k->chain_stamp, see struct core); 0: not checked. An empty link
-	 * points back at its own block with lin 0 and stamp 0 (still a live
+	 * (k->chain_stamp, see struct core; CS.base is part of it, so the
+	 * same EIP is the same linear address); 0: not checked. An empty link
+	 * points back at its own block with eip 0 and stamp 0 (still a live
 	 * block, so the test is safe). Links point into the arena: they die
 	 * with it (build() starts them empty). */
 	struct block_link {
-		uint32_t lin;           /* CS.base + EIP of the successor */
+		uint32_t eip;           /* EIP of the successor (CS.base is part
+					   of the chain context) */
 		const struct block *to;
 		uint64_t stamp;
 	} link[2];
 };
 #define BTAB_BITS 14
 #define BTAB_SIZE (1u << BTAB_BITS)
-/* Set q0 and rounds from i and n. */
-static inline void block_rounds(struct block *b)
+/* Set q0 from i and n. */
+static inline void block_entry(struct block *b)
 {
-	b->q0 = (uintptr_t)b->i - (-(unsigned)b->n & 3) * sizeof(struct insn);
-	b->rounds = (uint8_t)((b->n + 3) / 4);
+	b->q0 = (uintptr_t)b->i - (BLOCK_MAX_INSNS - (unsigned)b->n) * sizeof(struct insn);
 }
 static inline uint32_t btab_index(uint32_t pa)
 {

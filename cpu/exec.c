@@ -181,19 +181,19 @@ static void single_step(struct cpu *c)
 
 int chain_stamps_off;
 
-/* Record that the block at `lin` (just fetched, b) followed prev, most
+/* Record that the block at `eip` (just fetched, b) followed prev, most
  * recent first (the two exits of a Jcc both stay), checked under `stamp`
  * (0: not checked). */
-static void chain_link(const struct block *prev, uint32_t lin, const struct block *b,
+static void chain_link(const struct block *prev, uint32_t eip, const struct block *b,
 		       uint64_t stamp)
 {
 	/* prev is an arena block or the straddle pseudo-block, both writable;
 	 * the table hands out const pointers only so that no handler writes
 	 * a block. */
 	struct block *p = (struct block *)(uintptr_t)prev;
-	if (p->link[0].lin != lin)
+	if (p->link[0].eip != eip)
 		p->link[1] = p->link[0];
-	p->link[0].lin = lin;
+	p->link[0].eip = eip;
 	p->link[0].to = b;
 	p->link[0].stamp = chain_stamps_off ? 0 : stamp;
 }
@@ -234,18 +234,19 @@ static void chain_context(struct cpu *c, struct core *k)
 }
 
 /* The full checks for following link l of the block b that just ended to
- * its successor at lin (CS.base + eip): those block_fetch() and the top of
- * the run loop make (the linear address in the translated code page, the
- * block at the physical address it maps to and decoded for the current
- * code mode, the translation's CPL, the CS limit). Taken when the link's
- * stamp is not the current one; a link that passes is stamped, unless b
- * is far_end (the next time the context may have changed under it). */
+ * its successor at eip: those block_fetch() and the top of the run loop
+ * make (the linear address in the translated code page, the block at the
+ * physical address it maps to and decoded for the current code mode, the
+ * translation's CPL, the CS limit). Taken when the link's stamp is not the
+ * current one; a link that passes is stamped, unless b is far_end (the
+ * next time the context may have changed under it). */
 static __attribute__((noinline)) int chain_check(struct cpu *c, struct core *k,
 						   const struct block *b, const struct block_link *l,
-						   uint32_t lin, uint32_t eip)
+						   uint32_t eip)
 {
 	const struct seg_cache *cs = &c->s.seg[S_CS];
 	const struct block *s = l->to;
+	uint32_t lin = cs->base + eip;
 	if ((lin >> PAGE_SHIFT) != k->fetch_lin_page ||
 	    s->pa != (k->fetch_phys | (lin & (PAGE_SIZE - 1))) ||
 	    s->mode != k->fetch_mode || c->cpl != k->fetch_cpl)
@@ -345,7 +346,7 @@ static __attribute__((noinline)) enum cpu_stop run_loop(struct cpu *c, uint64_t 
 		 * current context) when the whole block lies within the CS limit
 		 * and prev cannot have changed the context. */
 		if (prev && prev_flushes == k->block_flushes && b->mode)
-			chain_link(prev, cs->base + eip, b,
+			chain_link(prev, eip, b,
 				   in_limit && !prev->far_end ? k->chain_stamp : 0);
 		uint64_t n = b->n;
 		if (__builtin_expect(!in_limit || k->attn, 0)) {
@@ -372,21 +373,24 @@ static __attribute__((noinline)) enum cpu_stop run_loop(struct cpu *c, uint64_t 
 		c->s.eip = eip + lastin->off + lastin->len;
 		k->run_block = b;
 		k->run_eip = eip;
-		/* Four instructions per round, entered in the middle for the
-		 * remainder (Duff's device): the loop's own test and pointer
-		 * step come once per four, and each instruction is at a
-		 * constant offset from q. q is the address of the round's first
-		 * slot, as an integer since in a first round entered in the
-		 * middle it lies before the array (only the n slots from b->i on
-		 * are read). Attention is tested first after each instruction,
-		 * so after a block's last one it decides between chaining and
-		 * the top. A whole block's q and round count come precomputed
-		 * (block_rounds); here n may be cut short. */
-		uintptr_t q = (uintptr_t)b->i - (-n & 3) * sizeof(struct insn);
-		uint64_t rounds = (n + 3) / 4;
-		/* Entry by n mod 4; a computed goto costs a load and a jump
-		 * where a switch costs a chain of compares. */
-		static void *const entry[4] = { &&slot0, &&slot3, &&slot2, &&slot1 };
+		/* The block's instructions in a fully unrolled run of
+		 * BLOCK_MAX_INSNS slots, entered at slot 32 - n: no loop test or
+		 * pointer step at all, and each instruction at a constant offset
+		 * from q, the address of slot 0 (as an integer: it lies before
+		 * the array, of which only the n slots from b->i on are read).
+		 * Attention is tested first after each instruction, so after a
+		 * block's last one it decides between chaining and the top. A
+		 * whole block's q comes precomputed (block_entry); here n may be
+		 * cut short. The entry is a computed goto by n (a load and a
+		 * jump). */
+		uintptr_t q = (uintptr_t)b->i - (BLOCK_MAX_INSNS - n) * sizeof(struct insn);
+		_Static_assert(BLOCK_MAX_INSNS == 32, "one slot per instruction of a block");
+		static void *const entry[BLOCK_MAX_INSNS + 1] = {
+			&&slot31, &&slot31, &&slot30, &&slot29, &&slot28, &&slot27, &&slot26,
+			&&slot25, &&slot24, &&slot23, &&slot22, &&slot21, &&slot20, &&slot19,
+			&&slot18, &&slot17, &&slot16, &&slot15, &&slot14, &&slot13, &&slot12,
+			&&slot11, &&slot10, &&slot9, &&slot8, &&slot7, &&slot6, &&slot5,
+			&&slot4, &&slot3, &&slot2, &&slot1, &&slot0 };
 		for (;;) {
 #define RUN_SLOT(slot) do {						\
 				const struct insn *in = (const struct insn *)	\
@@ -395,25 +399,47 @@ static __attribute__((noinline)) enum cpu_stop run_loop(struct cpu *c, uint64_t 
 				in->fn(c, in);					\
 				ATTN_TEST_C(c, attention);			\
 			} while (0)
-			goto *entry[n & 3];
-			for (;;) {
-slot0:				RUN_SLOT(0);
-slot1:				RUN_SLOT(1);
-slot2:				RUN_SLOT(2);
-slot3:				RUN_SLOT(3);
-				if (!--rounds)
-					break;
-				q += 4 * sizeof(struct insn);
-			}
+			goto *entry[n];
+slot0:			RUN_SLOT(0);
+slot1:			RUN_SLOT(1);
+slot2:			RUN_SLOT(2);
+slot3:			RUN_SLOT(3);
+slot4:			RUN_SLOT(4);
+slot5:			RUN_SLOT(5);
+slot6:			RUN_SLOT(6);
+slot7:			RUN_SLOT(7);
+slot8:			RUN_SLOT(8);
+slot9:			RUN_SLOT(9);
+slot10:			RUN_SLOT(10);
+slot11:			RUN_SLOT(11);
+slot12:			RUN_SLOT(12);
+slot13:			RUN_SLOT(13);
+slot14:			RUN_SLOT(14);
+slot15:			RUN_SLOT(15);
+slot16:			RUN_SLOT(16);
+slot17:			RUN_SLOT(17);
+slot18:			RUN_SLOT(18);
+slot19:			RUN_SLOT(19);
+slot20:			RUN_SLOT(20);
+slot21:			RUN_SLOT(21);
+slot22:			RUN_SLOT(22);
+slot23:			RUN_SLOT(23);
+slot24:			RUN_SLOT(24);
+slot25:			RUN_SLOT(25);
+slot26:			RUN_SLOT(26);
+slot27:			RUN_SLOT(27);
+slot28:			RUN_SLOT(28);
+slot29:			RUN_SLOT(29);
+slot30:			RUN_SLOT(30);
+slot31:			RUN_SLOT(31);
 #undef RUN_SLOT
 			/* The block ran to its end (or to the budget, or its
 			 * one instruction before the CS limit) with attention
 			 * clear: follow a link if one still holds. */
 			c->insns += n;
 			eip = c->s.eip;
-			uint32_t lin = cs->base + eip;
 			const struct block_link *l = &b->link[0];
-			if (l->lin != lin && (++l)->lin != lin)
+			if (l->eip != eip && (++l)->eip != eip)
 				break;
 			/* A link stamped with the current context's stamp passed
 			 * the full checks under this very context, and the
@@ -421,7 +447,7 @@ slot3:				RUN_SLOT(3);
 			 * stamps): only the budget is left to check. CS is the
 			 * same as at the last look (insn_cs holds its selector). */
 			if (__builtin_expect(l->stamp != k->chain_stamp, 0) &&
-			    !chain_check(c, k, b, l, lin, eip))
+			    !chain_check(c, k, b, l, eip))
 				break;
 			const struct block *s = l->to;
 			if (s->n > left)
@@ -434,7 +460,6 @@ slot3:				RUN_SLOT(3);
 			c->s.eip = eip + b->len;
 			n = b->n;
 			q = b->q0;
-			rounds = b->rounds;
 		}
 		k->run_block = NULL;
 		prev = b;

@@ -167,8 +167,8 @@ Test(chain, stamps_kept_across_two_code_pages)
 	uint32_t pa = CODE_ADDR + (uint32_t)n - 4;
 	const struct block *b = k->btab[btab_index(pa)];
 	cr_assert_eq(b->pa, pa);
-	int j = b->link[0].lin == CODE_ADDR + 5 ? 0 : 1;
-	cr_expect_eq(b->link[j].lin, CODE_ADDR + 5);
+	int j = b->link[0].eip == CODE_ADDR + 5 ? 0 : 1;
+	cr_expect_eq(b->link[j].eip, CODE_ADDR + 5);
 	cr_expect_neq(b->link[j].stamp, 0);
 	cr_expect_leq(k->chain_stamps, 60, "%llu", (unsigned long long)k->chain_stamps);
 }
