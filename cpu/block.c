@@ -326,10 +326,14 @@ static int ends_block(const uint8_t *p, int len)
 }
 
 /* Of the instructions that end a block (ends_block()), those that cannot
- * change CS, the CPL or the code mode: near jumps, calls and returns, Jcc,
- * LOOP/JCXZ and REP strings (any fault they raise leaves the run loop by
- * longjmp). A block that ends with any other instruction is marked far_end
- * (struct block): the run loop's chain stamp may be stale after it. */
+ * change CS, the CPL or the code mode without setting the attention word:
+ * near jumps, calls and returns, Jcc, LOOP/JCXZ and REP strings, INVLPG,
+ * MOV to and from control registers (a CR0 write that changes PE, and with
+ * it the CPL, or PG or WP calls cpu_code_changed(); a change of the code
+ * page's translation moves the MMU generation; both set the word) and
+ * IN/OUT (any fault leaves the run loop by longjmp). A block that ends
+ * with any other instruction is marked far_end (struct block): the run
+ * loop's chain stamp may be stale after it. */
 static int near_end(const uint8_t *p, int len)
 {
 	int j = 0, rep = 0;
@@ -344,9 +348,16 @@ static int near_end(const uint8_t *p, int len)
 	if (rep && ((op >= 0x6C && op <= 0x6F) || (op >= 0xA4 && op <= 0xA7) ||
 		    (op >= 0xAA && op <= 0xAF)))
 		return op < 0x6C || op > 0x6F;   /* INS/OUTS do I/O: not near */
-	if (op == 0x0F)
-		return next >= 0x80 && next <= 0x8F;
+	if (op == 0x0F) {
+		uint8_t modrm = j + 2 < len ? p[j + 2] : 0;
+		return (next >= 0x80 && next <= 0x8F) ||            /* Jcc */
+		       next == 0x20 || next == 0x22 ||              /* MOV from/to CRn */
+		       (next == 0x01 && (modrm & 0xC0) != 0xC0 &&
+			((modrm >> 3) & 7) == 7);                   /* INVLPG */
+	}
 	switch (op) {
+	case 0xE4: case 0xE5: case 0xE6: case 0xE7:   /* IN/OUT imm8 */
+	case 0xEC: case 0xED: case 0xEE: case 0xEF:   /* IN/OUT DX */
 	case 0xC2: case 0xC3:                         /* RET near */
 	case 0xE0: case 0xE1: case 0xE2: case 0xE3:   /* LOOPcc, JCXZ */
 	case 0xE8: case 0xE9: case 0xEB:              /* CALL/JMP rel */

@@ -222,5 +222,55 @@ static void run_both(size_t (*program)(struct tm *, uint8_t *), uint64_t budget)
 	tm_fini(&b);
 }
 
+/* INVLPG and MOV CR3 end blocks that chain with stamps (they cannot
+ * change CS or the CPL; a change of the code page's translation sets the
+ * attention word): the linear page 8000h maps frame 20000h (add eax, 1;
+ * ret), then 21000h (add eax, 100; ret) after an INVLPG, then 20000h
+ * again after a CR3 load, as in test_block.c's remapped code page.
+ *   1000: mov ecx, 6 ; mov ebx, pd
+ *   L: call 8000h ; cmp ecx, 5 ; jne N1 ; mov [PTE 8], 21003h
+ *      ; invlpg [8000h]
+ *   N1: cmp ecx, 3 ; jne N2 ; mov [PTE 8], 20003h ; mov cr3, ebx
+ *   N2: loop L ; hlt                                                   */
+static size_t remap_program(struct tm *m, uint8_t *c)
+{
+	identity_paging(m);
+	uint32_t pte8 = 0x101000 + 4 * 8;
+	tm_wr(m, pte8, 4, 0x20003);
+	m->s.gpr[R_EAX] = 0;
+	tm_set(m);
+	static const uint8_t f1[] = { 0x83, 0xC0, 0x01, 0xC3 }, f2[] = { 0x83, 0xC0, 0x64, 0xC3 };
+	tm_poke(m, 0x20000, f1, sizeof f1);
+	tm_poke(m, 0x21000, f2, sizeof f2);
+	size_t n = 0;
+	c[n++] = 0xB9; poke32(&c[n], 6); n += 4;
+	c[n++] = 0xBB; poke32(&c[n], 0x100000); n += 4;
+	size_t l = n;
+	c[n++] = 0xE8; poke32(&c[n], 0x8000 - (CODE_ADDR + (uint32_t)n + 4)); n += 4;
+	c[n++] = 0x83; c[n++] = 0xF9; c[n++] = 5;
+	c[n++] = 0x75; c[n++] = 17;
+	c[n++] = 0xC7; c[n++] = 0x05; poke32(&c[n], pte8); n += 4; poke32(&c[n], 0x21003); n += 4;
+	c[n++] = 0x0F; c[n++] = 0x01; c[n++] = 0x3D; poke32(&c[n], 0x8000); n += 4;
+	c[n++] = 0x83; c[n++] = 0xF9; c[n++] = 3;
+	c[n++] = 0x75; c[n++] = 13;
+	c[n++] = 0xC7; c[n++] = 0x05; poke32(&c[n], pte8); n += 4; poke32(&c[n], 0x20003); n += 4;
+	c[n++] = 0x0F; c[n++] = 0x22; c[n++] = 0xDB;
+	c[n++] = 0xE2; c[n] = (uint8_t)(l - (n + 1)); n++;
+	c[n++] = 0xF4;
+	return n;
+}
+
+Test(chain, remapped_code_page_after_invlpg_and_cr3)
+{
+	uint8_t c[0x40];
+	size_t n = remap_program(&t, c);
+	tm_code(&t, c, n);
+	cr_assert_eq(tm_run(&t, 1000), CPU_STOP_HLT);
+	cr_expect_eq(t.s.gpr[R_EAX], 204);
+	cr_expect_eq(t.s.gpr[R_ECX], 0);
+	cr_expect_eq(t.s.eip, CODE_ADDR + (uint32_t)n);
+}
+
 Test(chain, same_without_stamps_two_pages) { run_both(two_page_program, 100000); }
+Test(chain, same_without_stamps_remap) { run_both(remap_program, 1000); }
 Test(chain, same_without_stamps_far_limit) { run_both(far_limit_program, 1000); }
