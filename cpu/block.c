@@ -82,8 +82,9 @@ static struct code_page *cp_find(struct core *k, uint32_t pfn)
 static void block_links_clear(struct block *b)
 {
 	for (int j = 0; j < 2; j++) {
-		b->link[j].lin = 0;
+		b->link[j].eip = 0;
 		b->link[j].to = b;
+		b->link[j].stamp = 0;
 	}
 }
 
@@ -97,6 +98,8 @@ static void arena_reset(struct core *k)
 	k->block_flushes++;
 	/* The straddle pseudo-block outlives the arena: its links must not. */
 	block_links_clear(&k->straddle_block);
+	/* Block memory is reused from now on: no stamp may vouch for a link. */
+	chain_epoch(k);
 }
 
 /* Forget every decoded instruction. A block the run loop is executing
@@ -159,6 +162,7 @@ static void smc_hook(void *opaque, uint32_t paddr, uint32_t len)
 		    cover_hit(cp, (uint32_t)(a & (PAGE_SIZE - 1)), (uint32_t)(hi - (a & ~(uint64_t)(PAGE_SIZE - 1))))) {
 			cp_invalidate(cp);
 			k->attn = 1;   /* the running block may be one of them */
+			chain_epoch(k);   /* links to them were checked under the old stamps */
 			/* Nothing decoded is left in the frame: writes to it need
 			 * not come here (and may use the MMU's fast path) until a
 			 * block is decoded from it again. */
@@ -321,6 +325,52 @@ static int ends_block(const uint8_t *p, int len)
 	}
 }
 
+/* Of the instructions that end a block (ends_block()), those that cannot
+ * change CS, the CPL or the code mode without setting the attention word:
+ * near jumps, calls and returns, Jcc, LOOP/JCXZ and REP strings, INVLPG,
+ * MOV to and from control registers (a CR0 write that changes PE, and with
+ * it the CPL, or PG or WP calls cpu_code_changed(); a change of the code
+ * page's translation moves the MMU generation; both set the word) and
+ * IN/OUT (any fault leaves the run loop by longjmp). A block that ends
+ * with any other instruction is marked far_end (struct block): the run
+ * loop's chain stamp may be stale after it. */
+static int near_end(const uint8_t *p, int len)
+{
+	int j = 0, rep = 0;
+	while (j < len && is_prefix(p[j])) {
+		rep |= p[j] == 0xF2 || p[j] == 0xF3;
+		j++;
+	}
+	if (j >= len)
+		return 0;
+	uint8_t op = p[j];
+	uint8_t next = j + 1 < len ? p[j + 1] : 0;
+	if (rep && ((op >= 0x6C && op <= 0x6F) || (op >= 0xA4 && op <= 0xA7) ||
+		    (op >= 0xAA && op <= 0xAF)))
+		return op < 0x6C || op > 0x6F;   /* INS/OUTS do I/O: not near */
+	if (op == 0x0F) {
+		uint8_t modrm = j + 2 < len ? p[j + 2] : 0;
+		return (next >= 0x80 && next <= 0x8F) ||            /* Jcc */
+		       next == 0x20 || next == 0x22 ||              /* MOV from/to CRn */
+		       (next == 0x01 && (modrm & 0xC0) != 0xC0 &&
+			((modrm >> 3) & 7) == 7);                   /* INVLPG */
+	}
+	switch (op) {
+	case 0xE4: case 0xE5: case 0xE6: case 0xE7:   /* IN/OUT imm8 */
+	case 0xEC: case 0xED: case 0xEE: case 0xEF:   /* IN/OUT DX */
+	case 0xC2: case 0xC3:                         /* RET near */
+	case 0xE0: case 0xE1: case 0xE2: case 0xE3:   /* LOOPcc, JCXZ */
+	case 0xE8: case 0xE9: case 0xEB:              /* CALL/JMP rel */
+		return 1;
+	case 0xFF: {
+		int reg = (next >> 3) & 7;                /* CALL/JMP near indirect */
+		return reg == 2 || reg == 4;
+	}
+	default:
+		return op >= 0x70 && op <= 0x7F;
+	}
+}
+
 /* The first instruction at pa straddles into the next linear page: decode
  * it from both pages, as the hardware fetches it, into the straddle slot. */
 static const struct block *fetch_straddle(struct cpu *c, uint32_t lin, uint32_t pa, int mode)
@@ -354,7 +404,10 @@ static const struct block *fetch_straddle(struct cpu *c, uint32_t lin, uint32_t 
 	k->straddle_block.n = 1;
 	k->straddle_block.len = (uint16_t)len;
 	k->straddle_block.mode = 0;   /* never in the table */
-	block_rounds(&k->straddle_block);
+	k->straddle_block.far_end = 1;   /* rare: always the full chain checks */
+	k->straddle.i.off = 0;
+	k->straddle_block.last_off = 0;
+	block_entry(&k->straddle_block);
 	return &k->straddle_block;
 }
 
@@ -402,7 +455,7 @@ static const struct block *build(struct cpu *c, uint32_t pa, int mode)
 	struct insn *ins = arena_alloc(k, BLOCK_MAX_INSNS * sizeof *ins);
 
 	uint32_t pos = 0;
-	int n = 0;
+	int n = 0, far_end = 0;
 	while (n < BLOCK_MAX_INSNS && pos < avail) {
 		uint32_t room = avail - pos;
 		int len = decode_insn(c->model, p + pos, room < 15 ? (int)room : 15, mode == 2, &ins[n]);
@@ -422,10 +475,12 @@ static const struct block *build(struct cpu *c, uint32_t pa, int mode)
 			}
 			break;
 		}
+		ins[n].off = (uint16_t)pos;
 		n++;
-		int stop = ins[n - 1].ud || ends_block(p + pos, len) || single;
+		int ends = ins[n - 1].ud || ends_block(p + pos, len);
+		far_end = ends && (ins[n - 1].ud || !near_end(p + pos, len));
 		pos += (uint32_t)len;
-		if (stop)
+		if (ends || single)
 			break;
 	}
 	b->pa = pa;
@@ -433,7 +488,9 @@ static const struct block *build(struct cpu *c, uint32_t pa, int mode)
 	b->n = (uint8_t)n;
 	b->len = (uint16_t)pos;
 	b->i = ins;
-	block_rounds(b);
+	b->far_end = (uint8_t)far_end;
+	b->last_off = ins[n - 1].off;
+	block_entry(b);
 	block_links_clear(b);
 	/* Give back the unused instruction slots. */
 	k->arena_used -= (size_t)((BLOCK_MAX_INSNS - n) * sizeof *ins) & ~(size_t)15;

@@ -43,6 +43,8 @@ struct insn {
 	uint8_t seg_off;    /* seg * sizeof(struct seg_cache): the segment's
 			       offset in c->s.seg, for the address-form
 			       handlers (one load, no multiply) */
+	uint16_t off;       /* offset from the start of its block (block.c):
+			       the run loop derives EIP from it (exec.c) */
 };
 
 /* Decoder results besides a length. */
@@ -90,32 +92,42 @@ struct block {
 	uint16_t len;           /* bytes they cover */
 	struct insn *i;         /* the n instructions */
 	struct block *page_next;/* next block decoded from the same page */
-	/* The run loop's unrolled entry for all n instructions (exec.c):
-	 * the address of the first round's slot 0 (-n mod 4 slots before i,
-	 * where the first round is entered), and the number of rounds,
-	 * (n + 3) / 4. */
+	/* The run loop's entry for all n instructions (exec.c): the address
+	 * of slot 0 of its fully unrolled 32 slots, BLOCK_MAX_INSNS - n slots
+	 * before i, so that the first instruction is in slot 32 - n. */
 	uintptr_t q0;
-	uint8_t rounds;
+	/* The last instruction may change CS, the CPL or the code mode without
+	 * setting the attention word (far transfers, INT, IRET, SYSENTER, ...:
+	 * every block-ending instruction but near jumps, calls, returns, Jcc,
+	 * LOOP/JCXZ and REP strings). Chaining after such a block always takes
+	 * the full checks (exec.c), since the chain stamp may be stale. */
+	uint8_t far_end;
+	uint16_t last_off;      /* off of the last instruction */
 	/* Chaining (exec.c): the blocks that followed this one when it ended
-	 * with the attention word clear, most recent first, by the linear
-	 * address they start at. A link is only a hint: the run loop follows
-	 * it when the current code page translation maps lin to to->pa and
+	 * with the attention word clear, most recent first, by the EIP they
+	 * start at. A link is only a hint: the run loop follows it when the
+	 * current code page translation maps CS.base + eip to to->pa and
 	 * to->mode is the current code mode, i.e. when block_fetch() would
-	 * give the same bytes. An empty link points back at its own block
-	 * with lin 0 (still a live block, so the test is safe). Links point
-	 * into the arena: they die with it (build() starts them empty). */
+	 * give the same bytes. `stamp` says that those checks (and the CS
+	 * limit's) passed under the chain context whose stamp it is
+	 * (k->chain_stamp, see struct core; CS.base is part of it, so the
+	 * same EIP is the same linear address); 0: not checked. An empty link
+	 * points back at its own block with eip 0 and stamp 0 (still a live
+	 * block, so the test is safe). Links point into the arena: they die
+	 * with it (build() starts them empty). */
 	struct block_link {
-		uint32_t lin;           /* CS.base + EIP of the successor */
+		uint32_t eip;           /* EIP of the successor (CS.base is part
+					   of the chain context) */
 		const struct block *to;
+		uint64_t stamp;
 	} link[2];
 };
 #define BTAB_BITS 14
 #define BTAB_SIZE (1u << BTAB_BITS)
-/* Set q0 and rounds from i and n. */
-static inline void block_rounds(struct block *b)
+/* Set q0 from i and n. */
+static inline void block_entry(struct block *b)
 {
-	b->q0 = (uintptr_t)b->i - (-(unsigned)b->n & 3) * sizeof(struct insn);
-	b->rounds = (uint8_t)((b->n + 3) / 4);
+	b->q0 = (uintptr_t)b->i - (BLOCK_MAX_INSNS - (unsigned)b->n) * sizeof(struct insn);
 }
 static inline uint32_t btab_index(uint32_t pa)
 {
@@ -148,12 +160,20 @@ struct core {
 	int irq_shadow;            /* an interrupt was just delivered: run one insn */
 	int attn;                  /* the run loop must look at the boundary
 				      conditions (see core_attn) */
-	/* Lazy retirement (exec.c): while the run loop executes a block's
-	 * instructions, c->insns counts those before run_eip only, and
-	 * cpu_retired() adds the block's instructions before c->insn_eip.
-	 * NULL outside a block: c->insns is exact. */
+	/* Lazy retirement and EIP (exec.c): while the run loop executes a
+	 * block's instructions, c->insns counts those before run_eip only,
+	 * and cpu_retired() adds the block's instructions before run_cur,
+	 * the one executing. c->s.eip and c->insn_eip are those of the
+	 * block's last instruction to run (set once per block); the current
+	 * one's come from run_eip + run_cur->off (cpu_insn_eip()), and the
+	 * loop writes them when it leaves the block elsewhere.
+	 * NULL outside a block: c->insns, c->insn_eip are exact. */
 	const struct block *run_block;
+	const struct insn *run_cur;
 	uint32_t run_eip;          /* EIP of run_block's first instruction */
+	int eip_exact;             /* c->insn_eip must be exact at every
+				      instruction (cpu_insn_eip_source()): one
+				      instruction per block */
 	/* the decoded-block cache (block.c) */
 	const struct block **btab;     /* by btab_index(pa) */
 	struct code_page **code_pages; /* hash of pages holding blocks */
@@ -176,6 +196,25 @@ struct core {
 	void *user_entry_opaque;
 	int user_entered;              /* CPL 3 seen since power-on */
 	uint64_t block_flushes;        /* times the arena started over */
+	/* Chain stamps (exec.c). Whether a link's successor may run straight
+	 * after its block depends on the chain context only: the code page
+	 * translation (linear page, frame, CPL it was made at), the code
+	 * mode, the CPL, CS base and limit, and the blocks being alive. Each
+	 * context seen gets a stamp, kept while the context recurs (a few
+	 * recent ones are remembered, so code that moves between two pages
+	 * keeps both stamps); chain_epoch() hands out fresh stamps for all
+	 * when blocks die (SMC, arena reset). A link checked under stamp S
+	 * is good again whenever the context's stamp is S. */
+	uint64_t chain_stamp;          /* stamp of the context last looked at */
+	uint64_t chain_stamps;         /* stamps handed out (never 0) */
+	struct chain_ctx {
+		uint64_t page;             /* fetch_lin_page | fetch_phys << 32 */
+		uint64_t cs;               /* CS base | limit << 32 */
+		uint32_t modes;            /* fetch_mode | fetch_cpl << 8 | cpl << 16 */
+		uint64_t stamp;            /* 0: empty slot */
+	} chain_seen[4];
+	unsigned chain_cur;            /* chain_seen slot of chain_stamp */
+	unsigned chain_next;           /* slot to replace next */
 };
 
 /* A CPU and its core half in one allocation (cpu_create), so that
@@ -206,6 +245,16 @@ static inline void fetch_invalidate(struct core *k)
 	k->fetch_lin_page = FETCH_NO_PAGE;
 }
 
+/* Blocks died (SMC, arena reset): no stamp given so far may vouch for a
+ * link any more. The current context gets a fresh stamp at once, so that
+ * no link check can pass before the run loop looks at the context again. */
+static inline void chain_epoch(struct core *k)
+{
+	for (unsigned j = 0; j < 4; j++)
+		k->chain_seen[j].stamp = 0;
+	k->chain_stamp = ++k->chain_stamps;
+}
+
 static inline uint32_t size_mask(int size)
 {
 	return size == 4 ? 0xFFFFFFFFu : size == 2 ? 0xFFFFu : 0xFFu;
@@ -226,14 +275,13 @@ static inline void lf_set(struct cpu *c, int op, int size, uint32_t a, uint32_t 
 {
 	struct core *k = core_of(c);
 	k->lf_op = op | (size << LF_SIZE_SHIFT);
-	k->lf_a = a;
-	/* Empty asms that "use" lf_a and lf_b in memory: they keep GCC from
-	 * merging adjacent 32-bit stores into one vector store, which takes
-	 * two moves to vector registers and a shuffle (four instructions for
-	 * two) in every flag-setting handler. */
-	__asm__("" : "+m"(k->lf_a));
-	k->lf_b = b;
-	__asm__("" : "+m"(k->lf_b));
+	/* Volatile stores of lf_a and lf_b: they keep GCC from merging
+	 * adjacent 32-bit stores into one vector store, which takes two moves
+	 * to vector registers and a shuffle (four instructions for two) in
+	 * every flag-setting handler. (Empty asms with "+m" operands did the
+	 * same but cost an address computation each.) */
+	*(volatile uint32_t *)&k->lf_a = a;
+	*(volatile uint32_t *)&k->lf_b = b;
 	k->lf_res = res;
 }
 /* Record a logic result (AND/OR/XOR/TEST): nothing but the result. */
@@ -813,6 +861,10 @@ static inline __attribute__((always_inline)) uint32_t pop(struct cpu *c, int siz
  * same bytes through both and compare. Blocks already decoded keep their
  * handlers: set it before the machine runs. */
 extern int decode_generic_only;
+
+/* Test hook: while set, the run loop stamps no link (exec.c), so every
+ * chained block end takes the full checks; what runs must be the same. */
+extern int chain_stamps_off;
 
 /* ---- condition codes from the lazy record (flags.c's cond_true, and the
  * Jcc/SETcc/CMOVcc handlers with a constant condition). ZF and SF follow

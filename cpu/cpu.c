@@ -131,14 +131,21 @@ void cpu_set_state(struct cpu *c, const struct cpu_state *in)
 	mmu_set_cr3(c->mmu, in->cr3);
 }
 
-const uint32_t *cpu_insn_eip_source(const struct cpu *c) { return &c->insn_eip; }
+/* The caller reads c->insn_eip directly, at any moment: the run loop then
+ * keeps it exact at every instruction (one instruction per block, exec.c). */
+const uint32_t *cpu_insn_eip_source(const struct cpu *c)
+{
+	core_of(c)->eip_exact = 1;
+	core_attn((struct cpu *)(uintptr_t)c);
+	return &c->insn_eip;
+}
 
 void cpu_last_pc(const struct cpu *c, uint16_t *cs, uint32_t *eip)
 {
 	if (cs)
 		*cs = c->insn_cs;
 	if (eip)
-		*eip = c->insn_eip;
+		*eip = cpu_insn_eip(c);
 }
 
 void cpu_set_hooks(struct cpu *c, const struct cpu_hooks *h)

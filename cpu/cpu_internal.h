@@ -61,7 +61,9 @@ struct cpu {
 	/* Instruction boundary bookkeeping. */
 	uint64_t insns;           /* retired instructions (inside cpu_run() lags by
 				     the running block's: see cpu_retired()) */
-	uint32_t insn_eip;        /* EIP of the instruction being executed (faults restart here) */
+	uint32_t insn_eip;        /* EIP of the instruction being executed (faults restart
+				     here); inside a decoded block only for its last
+				     instruction: read it with cpu_insn_eip() */
 	uint16_t insn_cs;
 	int intr_line;            /* INTR level from the PIC */
 	int nmi_pending;
@@ -119,6 +121,10 @@ void cpu_write_lin(struct cpu *c, uint32_t lin, int size, int user, uint32_t val
  * the running block's instructions before the current one). Readers of the
  * count inside cpu_run() use this rather than c->insns. */
 uint64_t cpu_retired(const struct cpu *c);
+/* EIP of the instruction being executed (as c->insn_eip outside the run
+ * loop's blocks; inside one, c->insn_eip is only kept for the block's last
+ * instruction, see exec.c). Readers inside cpu_run() use this. */
+uint32_t cpu_insn_eip(const struct cpu *c);
 
 /* Drop decoded instructions and the cached code-page translation (after a
  * mode change, CS reload with a different default size, CR0/CR3/CR4 write). */

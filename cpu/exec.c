@@ -8,28 +8,30 @@
 #include <stdlib.h>
 #include "core.h"
 
-/* The running block's instructions before the current one are retired:
- * the one at c->insn_eip, found by walking the block's lengths from
- * run_eip. Inside a block only the last instruction sets EIP other than
- * to the next one (block.c), so an earlier instruction is current only
- * while c->s.eip is the EIP after it; that also tells the last one apart
- * when its handler moved c->insn_eip (a task switch's debug trap restarts
- * at the new task), and it is then the last by elimination. */
+/* The running block's instructions before the current one (run_cur)
+ * are retired. */
 uint64_t cpu_retired(const struct cpu *c)
 {
 	const struct core *k = core_of(c);
 	const struct block *b = k->run_block;
 	if (!b)
 		return c->insns;
-	uint32_t eip = k->run_eip;
-	unsigned j = 0;
-	for (; j + 1u < b->n; j++) {
-		uint32_t next = eip + b->i[j].len;
-		if (eip == c->insn_eip && c->s.eip == next)
-			break;
-		eip = next;
-	}
-	return c->insns + j;
+	return c->insns + (uint64_t)(k->run_cur - b->i);
+}
+
+/* Inside a block the run loop keeps c->insn_eip (and c->s.eip) for the
+ * last instruction to run only: any earlier one is at run_eip + its
+ * offset. The block's own last instruction reads c->insn_eip, which its
+ * handler may have moved (a task switch's debug trap restarts at the new
+ * task); when a budget ends the block early, c->insn_eip is that of the
+ * last one to run, which is also run_eip + its offset. */
+uint32_t cpu_insn_eip(const struct cpu *c)
+{
+	const struct core *k = core_of(c);
+	const struct block *b = k->run_block;
+	if (b && k->run_cur != &b->i[b->n - 1])
+		return k->run_eip + k->run_cur->off;
+	return c->insn_eip;
 }
 
 /* The run loop has left the running block: count what of it retired
@@ -46,9 +48,8 @@ _Noreturn void cpu_raise(struct cpu *c, int vector, int has_err, uint32_t err)
 	k->exc_vec = vector;
 	k->exc_has_err = has_err;
 	k->exc_err = err;
-	/* Before EIP goes back: cpu_retired() tells the current instruction
-	 * by it. The faulting instruction retires after its delivery
-	 * (cpu_run). */
+	/* The faulting instruction retires after its delivery (cpu_run). */
+	c->insn_eip = cpu_insn_eip(c);
 	retire_block_so_far(c, k, 0);
 	c->s.eip = c->insn_eip;
 	if (!k->in_run) {
@@ -178,18 +179,90 @@ static void single_step(struct cpu *c)
 #define ATTN_TEST_C(c, label) ATTN_TEST(core_of(c), label)
 #endif
 
-/* Record that the block at `lin` (just fetched, b) followed prev, most
- * recent first (the two exits of a Jcc both stay). */
-static void chain_link(const struct block *prev, uint32_t lin, const struct block *b)
+int chain_stamps_off;
+
+/* Record that the block at `eip` (just fetched, b) followed prev, most
+ * recent first (the two exits of a Jcc both stay), checked under `stamp`
+ * (0: not checked). */
+static void chain_link(const struct block *prev, uint32_t eip, const struct block *b,
+		       uint64_t stamp)
 {
 	/* prev is an arena block or the straddle pseudo-block, both writable;
 	 * the table hands out const pointers only so that no handler writes
 	 * a block. */
 	struct block *p = (struct block *)(uintptr_t)prev;
-	if (p->link[0].lin != lin)
+	if (p->link[0].eip != eip)
 		p->link[1] = p->link[0];
-	p->link[0].lin = lin;
+	p->link[0].eip = eip;
 	p->link[0].to = b;
+	p->link[0].stamp = chain_stamps_off ? 0 : stamp;
+}
+
+/* Look at the chain context (struct core) now and set k->chain_stamp to
+ * its stamp: the one it had when last seen among the few remembered, or a
+ * new one. Called wherever the context may have changed since the last
+ * look without a new stamp: at the top of the run loop after the block
+ * lookup (the code page translation, mode, CPL or CS may have changed
+ * there or while the attention word was set), and after a far_end block
+ * (whose last instruction may have changed CS or the CPL). */
+static void chain_context(struct cpu *c, struct core *k)
+{
+	const struct seg_cache *cs = &c->s.seg[S_CS];
+	uint64_t page = k->fetch_lin_page | (uint64_t)k->fetch_phys << 32;
+	uint64_t csw = cs->base | (uint64_t)cs->limit << 32;
+	uint32_t modes = (uint32_t)k->fetch_mode | (uint32_t)k->fetch_cpl << 8 |
+			 (uint32_t)c->cpl << 16;
+	struct chain_ctx *x = &k->chain_seen[k->chain_cur];
+	if (x->stamp == k->chain_stamp && x->page == page && x->cs == csw && x->modes == modes)
+		return;
+	for (unsigned j = 0; j < 4; j++) {
+		x = &k->chain_seen[j];
+		if (x->stamp && x->page == page && x->cs == csw && x->modes == modes) {
+			k->chain_cur = j;
+			k->chain_stamp = x->stamp;
+			return;
+		}
+	}
+	unsigned j = k->chain_next;
+	k->chain_next = (j + 1) & 3;
+	x = &k->chain_seen[j];
+	x->page = page;
+	x->cs = csw;
+	x->modes = modes;
+	x->stamp = k->chain_stamp = ++k->chain_stamps;
+	k->chain_cur = j;
+}
+
+/* The full checks for following link l of the block b that just ended to
+ * its successor at eip: those block_fetch() and the top of the run loop
+ * make (the linear address in the translated code page, the block at the
+ * physical address it maps to and decoded for the current code mode, the
+ * translation's CPL, the CS limit). Taken when the link's stamp is not the
+ * current one; a link that passes is stamped, unless b is far_end (the
+ * next time the context may have changed under it). */
+static __attribute__((noinline)) int chain_check(struct cpu *c, struct core *k,
+						   const struct block *b, const struct block_link *l,
+						   uint32_t eip)
+{
+	const struct seg_cache *cs = &c->s.seg[S_CS];
+	const struct block *s = l->to;
+	uint32_t lin = cs->base + eip;
+	if ((lin >> PAGE_SHIFT) != k->fetch_lin_page ||
+	    s->pa != (k->fetch_phys | (lin & (PAGE_SIZE - 1))) ||
+	    s->mode != k->fetch_mode || c->cpl != k->fetch_cpl)
+		return 0;
+	uint32_t last = eip + s->len - 1u;
+	if (last > cs->limit || last < eip)
+		return 0;
+	if (b->far_end) {
+		/* CS may have another selector now (insn_cs), and the context
+		 * another stamp. */
+		c->insn_cs = cs->sel;
+		chain_context(c, k);
+	} else if (!chain_stamps_off) {
+		((struct block_link *)(uintptr_t)l)->stamp = k->chain_stamp;
+	}
+	return 1;
 }
 
 /* The instruction loop proper, kept out of cpu_run() so that setjmp's
@@ -242,9 +315,10 @@ static __attribute__((noinline)) enum cpu_stop run_loop(struct cpu *c, uint64_t 
 					return (enum cpu_stop)r;
 				if (c->insns >= end)
 					continue;
-			} else if (!c->intr_line && !(c->s.eflags & FL_TF)) {
+			} else if (!c->intr_line && !(c->s.eflags & FL_TF) && !k->eip_exact) {
 				/* Nothing pending, no line that IF could unmask,
-				 * no single-stepping: back to the one-test case. */
+				 * no single-stepping, nobody reading c->insn_eip
+				 * directly: back to the one-test case. */
 				k->attn = 0;
 			}
 			tf = c->s.eflags & FL_TF;
@@ -262,14 +336,20 @@ static __attribute__((noinline)) enum cpu_stop run_loop(struct cpu *c, uint64_t 
 		c->insn_eip = eip;
 		c->insn_cs = cs->sel;
 		const struct block *b = block_fetch(c);
+		chain_context(c, k);
+		uint32_t last = eip + b->len - 1u;
+		int in_limit = !(last > cs->limit || last < eip);
 		/* Link only when the arena has not started over since prev ended
 		 * (build() may have done so, and prev is gone with it); the
-		 * straddle pseudo-block (mode 0) is never a successor. */
+		 * straddle pseudo-block (mode 0) is never a successor. The link
+		 * is checked (block_fetch() has just found b at lin under the
+		 * current context) when the whole block lies within the CS limit
+		 * and prev cannot have changed the context. */
 		if (prev && prev_flushes == k->block_flushes && b->mode)
-			chain_link(prev, cs->base + eip, b);
-		uint32_t last = eip + b->len - 1u;
+			chain_link(prev, eip, b,
+				   in_limit && !prev->far_end ? k->chain_stamp : 0);
 		uint64_t n = b->n;
-		if (__builtin_expect(last > cs->limit || last < eip || k->attn, 0)) {
+		if (__builtin_expect(!in_limit || k->attn, 0)) {
 			/* The block runs past the CS limit (only its first
 			 * instruction is known to be fetched), or attention is
 			 * needed after every instruction: one instruction. */
@@ -284,76 +364,115 @@ static __attribute__((noinline)) enum cpu_stop run_loop(struct cpu *c, uint64_t 
 		 * chained blocks after it (a local, so that the loop does not
 		 * read c->insns back after every instruction). */
 		uint64_t left = end - c->insns - n;
+		/* EIP and insn_eip of the last instruction to run; the ones
+		 * before it do not read them (only a block's last instruction
+		 * uses EIP: jumps, calls, REP restarts, traps), and whoever asks
+		 * in between gets them from run_cur (cpu_insn_eip()). */
+		const struct insn *lastin = &b->i[n - 1];
+		c->insn_eip = eip + lastin->off;
+		c->s.eip = eip + lastin->off + lastin->len;
 		k->run_block = b;
 		k->run_eip = eip;
-		/* Four instructions per round, entered in the middle for the
-		 * remainder (Duff's device): the loop's own test and pointer
-		 * step come once per four, and each instruction is at a
-		 * constant offset from q. q is the address of the round's first
-		 * slot, as an integer since in a first round entered in the
-		 * middle it lies before the array (only the n slots from b->i on
-		 * are read). Attention is tested first after each instruction,
-		 * so after a block's last one it decides between chaining and
-		 * the top. A whole block's q and round count come precomputed
-		 * (block_rounds); here n may be cut short. */
-		uintptr_t q = (uintptr_t)b->i - (-n & 3) * sizeof(struct insn);
-		uint64_t rounds = (n + 3) / 4;
-		/* Entry by n mod 4; a computed goto costs a load and a jump
-		 * where a switch costs a chain of compares. */
-		static void *const entry[4] = { &&slot0, &&slot3, &&slot2, &&slot1 };
+		/* The block's instructions in a fully unrolled run of
+		 * BLOCK_MAX_INSNS slots, entered at slot 32 - n: no loop test or
+		 * pointer step at all, and each instruction at a constant offset
+		 * from q, the address of slot 0 (as an integer: it lies before
+		 * the array, of which only the n slots from b->i on are read).
+		 * Attention is tested first after each instruction, so after a
+		 * block's last one it decides between chaining and the top. A
+		 * whole block's q comes precomputed (block_entry); here n may be
+		 * cut short. The entry is a computed goto by n (a load and a
+		 * jump). */
+		uintptr_t q = (uintptr_t)b->i - (BLOCK_MAX_INSNS - n) * sizeof(struct insn);
+		_Static_assert(BLOCK_MAX_INSNS == 32, "one slot per instruction of a block");
+		static void *const entry[BLOCK_MAX_INSNS + 1] = {
+			&&slot31, &&slot31, &&slot30, &&slot29, &&slot28, &&slot27, &&slot26,
+			&&slot25, &&slot24, &&slot23, &&slot22, &&slot21, &&slot20, &&slot19,
+			&&slot18, &&slot17, &&slot16, &&slot15, &&slot14, &&slot13, &&slot12,
+			&&slot11, &&slot10, &&slot9, &&slot8, &&slot7, &&slot6, &&slot5,
+			&&slot4, &&slot3, &&slot2, &&slot1, &&slot0 };
 		for (;;) {
 #define RUN_SLOT(slot) do {						\
 				const struct insn *in = (const struct insn *)	\
 					(q + (slot) * sizeof(struct insn));	\
-				c->insn_eip = eip;				\
-				eip += in->len;					\
-				c->s.eip = eip;					\
+				k->run_cur = in;				\
 				in->fn(c, in);					\
 				ATTN_TEST_C(c, attention);			\
 			} while (0)
-			goto *entry[n & 3];
-			for (;;) {
-slot0:				RUN_SLOT(0);
-slot1:				RUN_SLOT(1);
-slot2:				RUN_SLOT(2);
-slot3:				RUN_SLOT(3);
-				if (!--rounds)
-					break;
-				q += 4 * sizeof(struct insn);
-			}
+			goto *entry[n];
+slot0:			RUN_SLOT(0);
+slot1:			RUN_SLOT(1);
+slot2:			RUN_SLOT(2);
+slot3:			RUN_SLOT(3);
+slot4:			RUN_SLOT(4);
+slot5:			RUN_SLOT(5);
+slot6:			RUN_SLOT(6);
+slot7:			RUN_SLOT(7);
+slot8:			RUN_SLOT(8);
+slot9:			RUN_SLOT(9);
+slot10:			RUN_SLOT(10);
+slot11:			RUN_SLOT(11);
+slot12:			RUN_SLOT(12);
+slot13:			RUN_SLOT(13);
+slot14:			RUN_SLOT(14);
+slot15:			RUN_SLOT(15);
+slot16:			RUN_SLOT(16);
+slot17:			RUN_SLOT(17);
+slot18:			RUN_SLOT(18);
+slot19:			RUN_SLOT(19);
+slot20:			RUN_SLOT(20);
+slot21:			RUN_SLOT(21);
+slot22:			RUN_SLOT(22);
+slot23:			RUN_SLOT(23);
+slot24:			RUN_SLOT(24);
+slot25:			RUN_SLOT(25);
+slot26:			RUN_SLOT(26);
+slot27:			RUN_SLOT(27);
+slot28:			RUN_SLOT(28);
+slot29:			RUN_SLOT(29);
+slot30:			RUN_SLOT(30);
+slot31:			RUN_SLOT(31);
 #undef RUN_SLOT
 			/* The block ran to its end (or to the budget, or its
 			 * one instruction before the CS limit) with attention
 			 * clear: follow a link if one still holds. */
 			c->insns += n;
 			eip = c->s.eip;
-			uint32_t lin = cs->base + eip;
 			const struct block_link *l = &b->link[0];
-			if (l->lin != lin && (++l)->lin != lin)
+			if (l->eip != eip && (++l)->eip != eip)
+				break;
+			/* A link stamped with the current context's stamp passed
+			 * the full checks under this very context, and the
+			 * successor is still alive (block deaths change the
+			 * stamps): only the budget is left to check. CS is the
+			 * same as at the last look (insn_cs holds its selector). */
+			if (__builtin_expect(l->stamp != k->chain_stamp, 0) &&
+			    !chain_check(c, k, b, l, eip))
 				break;
 			const struct block *s = l->to;
-			if ((lin >> PAGE_SHIFT) != k->fetch_lin_page ||
-			    s->pa != (k->fetch_phys | (lin & (PAGE_SIZE - 1))) ||
-			    s->mode != k->fetch_mode || c->cpl != k->fetch_cpl)
-				break;
-			last = eip + s->len - 1u;
-			if (last > cs->limit || last < eip || s->n > left)
+			if (s->n > left)
 				break;
 			left -= s->n;
-			c->insn_cs = cs->sel;
 			b = s;
 			k->run_block = b;
 			k->run_eip = eip;
+			c->insn_eip = eip + b->last_off;
+			c->s.eip = eip + b->len;
 			n = b->n;
 			q = b->q0;
-			rounds = b->rounds;
 		}
 		k->run_block = NULL;
 		prev = b;
 		prev_flushes = k->block_flushes;
 		continue;
 attention:
-		/* The instruction at c->insn_eip retired. */
+		/* The instruction at run_cur retired. EIP and insn_eip are
+		 * already its own when it was the last to run; an earlier one
+		 * gets them here. */
+		if (k->run_cur != &b->i[n - 1]) {
+			c->insn_eip = k->run_eip + k->run_cur->off;
+			c->s.eip = c->insn_eip + k->run_cur->len;
+		}
 		retire_block_so_far(c, k, 1);
 		/* TF at the start of the instruction kept attn set (so it ran
 		 * alone), and MOV SS / POP SS set it with no_db_trap: one test

@@ -626,10 +626,11 @@ Test(block, rdtsc_in_a_chained_loop)
 	cr_expect_eq(t.s.tsc, 1000 + 5 * 5 + 3);
 }
 
-/* cpu_retired() alone, on a made-up running block of three instructions
- * (lengths 1, 2, 3 from EIP 100h): the current one is at c->insn_eip with
- * c->s.eip after it, or else the last one (a control transfer, maybe one
- * that moved c->insn_eip as a task switch's debug trap does). */
+/* cpu_retired() and cpu_insn_eip() alone, on a made-up running block of
+ * three instructions (lengths 1, 2, 3 from EIP 100h): the count is that of
+ * the instructions before run_cur; the EIP of an earlier instruction comes
+ * from run_eip and its offset, the last one's is c->insn_eip (which its
+ * handler may have moved, as a task switch's debug trap does). */
 Test(block, retired_count_inside_a_block)
 {
 	struct cpu *c = t.cpu;
@@ -641,25 +642,82 @@ Test(block, retired_count_inside_a_block)
 	ins[0].len = 1;
 	ins[1].len = 2;
 	ins[2].len = 3;
+	ins[1].off = 1;
+	ins[2].off = 3;
 	b.i = ins;
 	b.n = 3;
+	b.len = 6;
+	b.last_off = 3;
 	uint64_t saved = c->insns;
 	c->insns = 50;
 	k->run_block = &b;
 	k->run_eip = 0x100;
-	static const struct { uint32_t insn_eip, eip; uint64_t want; } cases[] = {
-		{ 0x100, 0x101, 50 }, { 0x101, 0x103, 51 }, { 0x103, 0x106, 52 },
-		{ 0x103, 0x2000, 52 },   /* the last one jumped */
-		{ 0x101, 0x101, 52 },   /* the last one moved insn_eip onto an earlier one */
-		{ 0x100, 0x100, 52 }, { 0x5000, 0x5000, 52 },
+	static const struct { int cur; uint32_t insn_eip; uint64_t want; uint32_t want_eip; } cases[] = {
+		{ 0, 0x103, 50, 0x100 }, { 1, 0x103, 51, 0x101 }, { 2, 0x103, 52, 0x103 },
+		{ 2, 0x101, 52, 0x101 },   /* the last one moved insn_eip onto an earlier one */
+		{ 2, 0x5000, 52, 0x5000 },
 	};
 	for (size_t j = 0; j < sizeof cases / sizeof cases[0]; j++) {
+		k->run_cur = &ins[cases[j].cur];
 		c->insn_eip = cases[j].insn_eip;
-		c->s.eip = cases[j].eip;
+		c->s.eip = 0x106;
 		cr_expect_eq(cpu_retired(c), cases[j].want, "case %zu", j);
 		cr_expect_eq(cpu_insn_count(c), cases[j].want, "case %zu", j);
+		cr_expect_eq(cpu_insn_eip(c), cases[j].want_eip, "case %zu", j);
 	}
 	k->run_block = NULL;
+	c->insn_eip = 0x200;
 	cr_expect_eq(cpu_retired(c), 50);
+	cr_expect_eq(cpu_insn_eip(c), 0x200);
 	c->insns = saved;
+}
+
+/* A device in the middle of a block sees the EIP of the instruction that
+ * accesses it (cpu_last_pc(), which the unimplemented-access log uses), and
+ * a reader of cpu_insn_eip_source() (the stale-TLB checker) sees it in
+ * c->insn_eip itself.
+ *   0: inc eax ; mov edx, [MMIO] ; inc esi ; mov [MMIO], edx ; hlt       */
+static uint32_t pcs[8], srcs[8];
+static const uint32_t *eip_src;
+static uint32_t pc_read(void *opaque, uint32_t off, int size)
+{
+	(void)opaque; (void)off; (void)size;
+	if (nseen < 8) {
+		uint16_t cs;
+		cpu_last_pc(t.cpu, &cs, &pcs[nseen]);
+		srcs[nseen] = eip_src ? *eip_src : 0;
+		seen[nseen++] = cpu_insn_count(t.cpu);
+	}
+	return 0;
+}
+static void pc_write(void *opaque, uint32_t off, int size, uint32_t val)
+{
+	(void)val;
+	pc_read(opaque, off, size);
+}
+Test(block, device_sees_the_eip_inside_a_block)
+{
+	static const struct mmio_ops ops = { pc_read, pc_write };
+	static const uint8_t code[] = {
+		0x40, 0x8B, 0x15, 0x00, 0x00, 0x00, 0xFE, 0x46,
+		0x89, 0x15, 0x00, 0x00, 0x00, 0xFE, 0xF4 };
+	bus_map_mmio(t.bus, MMIO_ADDR, 0x1000, &ops, NULL);
+	for (int exact = 0; exact < 2; exact++) {
+		tm_pm32(&t);
+		tm_code(&t, code, sizeof code);
+		eip_src = exact ? cpu_insn_eip_source(t.cpu) : NULL;
+		nseen = 0;
+		uint64_t n0 = cpu_insn_count(t.cpu);
+		cr_assert_eq(tm_run(&t, 1000), CPU_STOP_HLT);
+		cr_assert_eq(nseen, 2);
+		cr_expect_eq(pcs[0], CODE_ADDR + 1, "exact %d", exact);
+		cr_expect_eq(pcs[1], CODE_ADDR + 8, "exact %d", exact);
+		cr_expect_eq(seen[0] - n0, 1);
+		cr_expect_eq(seen[1] - n0, 3);
+		if (exact) {
+			cr_expect_eq(srcs[0], CODE_ADDR + 1);
+			cr_expect_eq(srcs[1], CODE_ADDR + 8);
+		}
+		cr_expect_eq(t.s.eip, CODE_ADDR + sizeof code);
+	}
 }
