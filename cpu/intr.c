@@ -7,7 +7,7 @@
  * through the run loop to cpu_deliver(), which then applies the double-fault
  * rules (c->exc_depth says a delivery was under way, c->first_exc for what).
  */
-#include "sys_internal.h"
+#include "sys_fast.h"
 
 /* Exception classes for the double-fault matrix (SDM vol. 3, table 6-5). */
 enum { CLASS_BENIGN, CLASS_CONTRIB, CLASS_PF, CLASS_DF };
@@ -154,6 +154,10 @@ static void prot_deliver(struct cpu *c, int vec, enum intr_kind kind, int has_er
 	uint32_t t, cd_addr;
 	uint16_t sel;
 
+	/* The common cases in one pass (intr_fast.c); it declines, having
+	 * changed nothing, whenever the code below has more to do. */
+	if (intr_fast_deliver(c, vec, kind_is_soft(kind), has_err, err, ret_eip))
+		return;
 	/* INT n in v86 mode is IOPL-sensitive (no VME): #GP(0). */
 	if (cpu_v86(c) && kind == INTR_SOFTWARE && ((c->s.eflags & FL_IOPL) >> 12) < 3)
 		cpu_raise(c, EX_GP, 1, 0);
@@ -385,7 +389,7 @@ void cpu_iret(struct cpu *c, int opsize)
 		/* NT is not one of the lazy arithmetic flags: s.eflags holds it
 		 * (no need to materialise the others just to test it). */
 		iret_task(c);
-	} else {
+	} else if (opsize != 32 || !iret_fast(c, iret_mask(c, c->cpl, 32))) {
 		iret_prot(c, opsize);
 	}
 }

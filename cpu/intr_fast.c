@@ -1,0 +1,249 @@
+/* intr_fast.c - the common cases of protected-mode interrupt delivery and
+ * IRET in one straight pass over the MMU's fast tables (sys_fast.h says
+ * why that is exact): the exceptions and INT 80h of a flat 32-bit kernel,
+ * at the same privilege or from ring 3 with the TSS stack, and the IRETs
+ * that return from them.
+ *
+ * Each function makes the checks of the general path (intr.c's
+ * prot_deliver/deliver_same/deliver_inner, iret_prot and far.c's
+ * ret_check_cs/ret_to_outer, seg.c's seg_check_stack, task.c's tss_stack)
+ * on the values the general path would read, and declines at the first
+ * one that fails or that the general path would treat in a way not done
+ * here (task gates, 16-bit gates and TSSs, conforming code, LDT selectors,
+ * clear accessed bits, which the general path writes, 16-bit or
+ * expand-down stacks, frames across a page boundary, v86 frames, TF set
+ * by IRET). Only then does it count the fast-table hits, one per access
+ * of the general path, write the frame and load the registers, in effect
+ * as the general path does: it cannot fault any more.
+ */
+#include "sys_fast.h"
+
+int sys_fast_off;
+
+/* Descriptor high-dword bits. */
+#define D_A    (DT_ACCESSED << 8)
+#define D_W    (DT_W << 8)
+#define D_EC   (DT_E << 8)       /* expand-down (data) / conforming (code) */
+#define D_CODE (DT_CODE << 8)
+#define D_S    (1u << 12)
+#define D_DPL  (3u << 13)
+#define D_P    (1u << 15)
+
+/* Present non-conforming code with A set: the type bits that matter. */
+#define CODE_MASK (D_P | D_S | D_CODE | D_EC | D_A)
+#define CODE_OK   (D_P | D_S | D_CODE | D_A)
+/* A stack for privilege `dpl`: present writable expand-up data, A set,
+ * DPL as given, 32-bit (B). */
+#define STACK_MASK (D_P | D_S | D_CODE | D_EC | D_W | D_A | D_DPL | SEGF_DB)
+#define STACK_OK(dpl) (D_P | D_S | D_W | D_A | ((uint32_t)(dpl) << 13) | SEGF_DB)
+/* The cached SS of a present writable expand-up 32-bit data segment. */
+#define SS_MASK (SEGF_P | SEGF_S | (0xEu << 8) | SEGF_DB)
+#define SS_OK   (SEGF_P | SEGF_S | (DT_W << 8) | SEGF_DB)
+
+/* seg_load_cs() for a descriptor whose accessed bit is set (so it writes
+ * nothing): the cache, CPL, and the core told of a new code size or CPL. */
+static inline void load_cs(struct cpu *c, uint16_t sel, struct desc d, int cpl)
+{
+	struct seg_cache *cs = &c->s.seg[S_CS];
+	uint32_t old_flags = cs->flags;
+	int old_cpl = c->cpl;
+
+	desc_to_cache(d, (uint16_t)((sel & ~3u) | (unsigned)cpl), cs);
+	c->cpl = cpl;
+	if (((old_flags ^ cs->flags) & SEGF_DB) || old_cpl != cpl)
+		cpu_code_changed(c);
+}
+
+/* Is [esp - bytes, esp) of a 32-bit expand-up stack with this limit inside
+ * it (stk_check_push()), without wrapping below 0? */
+static inline int push_ok(uint32_t esp, uint32_t bytes, uint32_t limit)
+{
+	uint32_t last = esp - 1;
+
+	return last >= esp - bytes && last <= limit;
+}
+
+int intr_fast_deliver(struct cpu *c, int vec, int soft, int has_err, uint32_t err,
+		      uint32_t ret_eip)
+{
+	struct mmu_fast_entry *ge, *ce, *se;
+	struct desc gate, cd;
+	uint32_t ga, cd_addr, off, fl, clear, n;
+	uint16_t sel;
+	int dpl;
+	uint8_t *p;
+
+	if (sys_fast_off || cpu_v86(c) || (uint32_t)vec * 8 + 7 > c->s.idtr_limit)
+		return 0;
+	/* The gate: lo and hi, two supervisor reads. */
+	ga = c->s.idtr_base + (uint32_t)vec * 8;
+	ge = sf_peek(c, 0, 0, ga, 8);
+	if (!ge)
+		return 0;
+	gate.lo = sf_ld32(sf_host(ge, ga));
+	gate.hi = sf_ld32(sf_host(ge, ga) + 4);
+	/* S = 0, type 14 or 15, present; DPL >= CPL for INT n/INT3/INTO. */
+	if ((((gate.hi >> 8) & 0x1F) | 1) != SYS_TRAPGATE32 || !desc_p(gate) ||
+	    (soft && desc_dpl(gate) < c->cpl))
+		return 0;
+	sel = gate_sel(gate);
+	ce = sf_gdt_desc(c, sel, &cd, &cd_addr);
+	if (!ce || (cd.hi & CODE_MASK) != CODE_OK)
+		return 0;
+	dpl = desc_dpl(cd);
+	off = gate_off(gate, 1);
+	if (dpl > c->cpl || off > desc_limit(cd))
+		return 0;
+	n = has_err ? 4 : 3;
+	clear = FL_TF | FL_NT | FL_RF | ((gate.hi & (1u << 8)) ? 0 : FL_IF);
+
+	if (dpl == c->cpl) {
+		/* deliver_same(): EFLAGS, CS, EIP (, error code) on this stack. */
+		const struct seg_cache *ss = &c->s.seg[S_SS];
+		uint32_t esp = c->s.gpr[R_ESP], bytes = 4 * n;
+
+		if ((ss->flags & SS_MASK) != SS_OK || !push_ok(esp, bytes, ss->limit))
+			return 0;
+		se = sf_peek(c, 1, c->cpl == 3, ss->base + esp - bytes, bytes);
+		if (!se)
+			return 0;
+		fl = cpu_get_eflags(c);
+		ge->hits += 2;
+		ce->hits += 2;
+		se->hits += n;
+		p = sf_host(se, ss->base + esp - bytes);
+		if (has_err) {
+			sf_st32(p, err);
+			p += 4;
+		}
+		sf_st32(p, ret_eip);
+		sf_st32(p + 4, c->s.seg[S_CS].sel);
+		sf_st32(p + 8, fl);
+		c->s.gpr[R_ESP] = esp - bytes;
+	} else {
+		/* deliver_inner(): SS:ESP for `dpl` from the 32-bit TSS (ESP read,
+		 * then SS), checked as seg_check_stack() does; old SS, ESP,
+		 * EFLAGS, CS, EIP (, error code) on the new stack. */
+		const struct seg_cache *tr = &c->s.seg[S_TR];
+		struct mmu_fast_entry *te, *sde;
+		struct desc sd;
+		uint32_t toff = 4 + 8 * (uint32_t)dpl, ta, nesp, ss_addr, sbase, bytes = 4 * (n + 2);
+		uint16_t nss;
+
+		if (!(SEGF_TYPE(tr->flags) & 8) || toff + 7 > tr->limit)
+			return 0;
+		ta = tr->base + toff;
+		te = sf_peek(c, 0, 0, ta, 6);
+		if (!te)
+			return 0;
+		nesp = sf_ld32(sf_host(te, ta));
+		nss = sf_ld16(sf_host(te, ta) + 4);
+		if ((nss & 3) != (unsigned)dpl)
+			return 0;
+		sde = sf_gdt_desc(c, nss, &sd, &ss_addr);
+		if (!sde || (sd.hi & STACK_MASK) != STACK_OK(dpl) || !push_ok(nesp, bytes, desc_limit(sd)))
+			return 0;
+		sbase = desc_base(sd);
+		se = sf_peek(c, 1, dpl == 3, sbase + nesp - bytes, bytes);
+		if (!se)
+			return 0;
+		fl = cpu_get_eflags(c);
+		ge->hits += 2;
+		ce->hits += 2;
+		te->hits += 2;
+		sde->hits += 2;
+		se->hits += n + 2;
+		p = sf_host(se, sbase + nesp - bytes);
+		if (has_err) {
+			sf_st32(p, err);
+			p += 4;
+		}
+		sf_st32(p, ret_eip);
+		sf_st32(p + 4, c->s.seg[S_CS].sel);
+		sf_st32(p + 8, fl);
+		sf_st32(p + 12, c->s.gpr[R_ESP]);
+		sf_st32(p + 16, c->s.seg[S_SS].sel);
+		desc_to_cache(sd, nss, &c->s.seg[S_SS]);
+		c->s.gpr[R_ESP] = nesp - bytes;
+		clear |= FL_VM;   /* clear already (not v86): as cpu_set_eflags's mask */
+	}
+	/* cpu_set_eflags(c, 0, clear): every bit of `clear` exists on every
+	 * model, VM stays clear and TF ends clear, so nothing else to tell
+	 * the core; the arithmetic flags were materialised above. */
+	c->s.eflags = (fl & ~clear) | 2;
+	load_cs(c, sel, cd, dpl);
+	c->s.eip = off;
+	return 1;
+}
+
+int iret_fast(struct cpu *c, uint32_t mask)
+{
+	const struct seg_cache *ss = &c->s.seg[S_SS];
+	struct mmu_fast_entry *fe, *ce, *sde = NULL;
+	struct desc cd, sd;
+	uint32_t esp = c->s.gpr[R_ESP], lin, eip, fl, cd_addr, ss_addr, nesp = 0, f, nf;
+	uint16_t cs, nss = 0;
+	int rpl, user = c->cpl == 3;
+	const uint8_t *p;
+
+	if (sys_fast_off || (ss->flags & SS_MASK) != SS_OK)
+		return 0;
+	/* EIP, CS, EFLAGS: stk_check_pop(12) on a 32-bit expand-up stack. */
+	if (esp + 11 < esp || esp + 11 > ss->limit)
+		return 0;
+	lin = ss->base + esp;
+	fe = sf_peek(c, 0, user, lin, 12);
+	if (!fe)
+		return 0;
+	p = sf_host(fe, lin);
+	eip = sf_ld32(p);
+	cs = sf_ld16(p + 4);
+	fl = sf_ld32(p + 8);
+	/* VM in the image: v86 return at CPL 0 (or ignored above it). TF:
+	 * cpu_set_eflags() would tell the core. Both to the general path. */
+	if (fl & (FL_VM | FL_TF))
+		return 0;
+	/* ret_check_cs(): RPL >= CPL, non-conforming code with DPL == RPL. */
+	rpl = cs & 3;
+	ce = sf_gdt_desc(c, cs, &cd, &cd_addr);
+	if (!ce || rpl < c->cpl || (cd.hi & (CODE_MASK | D_DPL)) != (CODE_OK | ((uint32_t)rpl << 13)) ||
+	    eip > desc_limit(cd))
+		return 0;
+	if (rpl > c->cpl) {
+		/* ret_to_outer(): ESP and SS follow (stk_check_pop(8)); SS must be
+		 * a stack for RPL. The frame's five dwords in one entry. */
+		if (esp + 19 < esp || esp + 19 > ss->limit)
+			return 0;
+		fe = sf_peek(c, 0, user, lin, 20);
+		if (!fe)
+			return 0;
+		nesp = sf_ld32(p + 12);
+		nss = sf_ld16(p + 16);
+		if ((nss & 3) != (unsigned)rpl)
+			return 0;
+		sde = sf_gdt_desc(c, nss, &sd, &ss_addr);
+		if (!sde || (sd.hi & STACK_MASK) != STACK_OK(rpl))
+			return 0;
+	}
+	f = cpu_get_eflags(c);
+	/* mask is iret_mask(): bits of this model only, never VM. */
+	nf = (f & ~mask) | (fl & mask) | 2;
+	fe->hits += 3;
+	ce->hits += 2;
+	if (sde) {
+		fe->hits += 2;
+		sde->hits += 2;
+		load_cs(c, cs, cd, rpl);
+		desc_to_cache(sd, nss, &c->s.seg[S_SS]);
+		c->s.gpr[R_ESP] = nesp;
+		c->s.eip = eip;
+		c->s.eflags = nf;
+		seg_null_outer(c);
+		return 1;
+	}
+	c->s.gpr[R_ESP] = esp + 12;
+	load_cs(c, cs, cd, c->cpl);
+	c->s.eip = eip;
+	c->s.eflags = nf;
+	return 1;
+}

@@ -1,0 +1,116 @@
+/* sys_fast.h - the system half's look into the MMU's fast tables
+ * (mmu/fastpath.h), for the fast paths of interrupt delivery and IRET
+ * (intr_fast.c). Not for use outside cpu/.
+ *
+ * A fast path first finds, without counting anything, the fast-table entry
+ * that each of the general path's memory accesses would hit; only when
+ * every one of them would hit, and every check passes, does it count the
+ * hits and do the work. A fast-table hit is an mmu_read()/mmu_write() that
+ * changes nothing but the hit count kept in the entry (fastpath.h), so a
+ * run of hits leaves the tables as they were whatever their order: the
+ * fast path may look all entries up first and count them after, and the
+ * TLB contents and statistics come out as the general path's. Anything
+ * else - a miss, a check that fails, an unusual descriptor - makes the fast
+ * path decline before it has changed anything, and the general path runs
+ * from the start with every check, fault and TLB effect of its own.
+ */
+#ifndef CPU_SYS_FAST_H
+#define CPU_SYS_FAST_H
+
+#include <string.h>
+#include "sys_internal.h"
+#include "../mmu/fastpath.h"
+
+/* Test hook: while set, the fast paths decline and the general paths run
+ * (tests compare the two). */
+extern int sys_fast_off;
+
+/* The fast-table entry that every access of 1, 2 or 4 bytes inside the
+ * linear range [lin, lin + len) would hit (table `write`, privilege
+ * `user`), or NULL when they would not all hit the same one. The range's
+ * first page indexes the table and its last page is compared with the
+ * tag: an entry's tag has the low page bits of its index, so a range that
+ * runs into the next page (or wraps past 4 GiB) never matches, and each
+ * access inside a matching range would find this entry by its own first
+ * byte and pass mmu_fast_lookup()'s tag and in-page tests. Counts nothing. */
+static inline struct mmu_fast_entry *sf_peek(const struct cpu *c, int write, int user, uint32_t lin,
+					     uint32_t len)
+{
+	struct mmu_fast *f = (struct mmu_fast *)(void *)c->mmu;
+	struct mmu_fast_entry *e = &f->t[write][user][(lin >> PAGE_SHIFT) & (MMU_FAST_SIZE - 1)];
+
+	if (__builtin_expect(e->tag != ((lin + len - 1) & ~(PAGE_SIZE - 1)), 0))
+		return NULL;
+	return e;
+}
+
+/* Host address of `lin` through a matching entry. */
+static inline uint8_t *sf_host(const struct mmu_fast_entry *e, uint32_t lin)
+{
+	return (uint8_t *)((uintptr_t)lin + e->addend);
+}
+
+static inline uint32_t sf_ld32(const uint8_t *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static inline uint16_t sf_ld16(const uint8_t *p)
+{
+	uint16_t v;
+	memcpy(&v, p, 2);
+	return v;
+}
+
+static inline void sf_st32(uint8_t *p, uint32_t v)
+{
+	memcpy(p, &v, 4);
+}
+
+/* The entry holding the GDT descriptor `sel` names (the two dword reads
+ * of desc_fetch()), with the descriptor in *d and its address in *addr;
+ * NULL for a null selector, an LDT selector, one beyond the GDT limit, or
+ * a descriptor not in the read table (supervisor). */
+static inline struct mmu_fast_entry *sf_gdt_desc(const struct cpu *c, uint16_t sel, struct desc *d,
+						 uint32_t *addr)
+{
+	uint32_t index = sel & ~7u;
+	struct mmu_fast_entry *e;
+
+	if ((sel & ~3u) == 0 || (sel & 4) || index + 7 > c->s.gdtr_limit)
+		return NULL;
+	*addr = c->s.gdtr_base + index;
+	e = sf_peek(c, 0, 0, *addr, 8);
+	if (e) {
+		const uint8_t *p = sf_host(e, *addr);
+		d->lo = sf_ld32(p);
+		d->hi = sf_ld32(p + 4);
+	}
+	return e;
+}
+
+/* ---- intr_fast.c */
+
+/* Protected-mode delivery through a present 32-bit interrupt or trap gate
+ * to a non-conforming code segment whose accessed bit is set, at the same
+ * privilege or to an inner one with the TSS stack (32-bit TSS, a present
+ * writable expand-up 32-bit stack segment already accessed), with the
+ * gate, descriptors, TSS slot and the whole frame in the fast tables.
+ * Returns 1 when delivered (exactly as prot_deliver() would have), 0 when
+ * it declined and changed nothing. `soft`: INT n, INT3 or INTO (the gate
+ * DPL check). Not in v86 mode. */
+int intr_fast_deliver(struct cpu *c, int vec, int soft, int has_err, uint32_t err,
+		      uint32_t ret_eip);
+/* A 32-bit IRET in protected mode with NT clear, not in v86 mode (the
+ * caller's tests), to the same privilege or an outer one, to a
+ * non-conforming code segment and (outer) a present writable expand-up
+ * 32-bit stack segment, both from the GDT with their accessed bits set,
+ * with the frame and descriptors in the fast tables and EFLAGS.VM clear in
+ * the image. `mask`: iret_mask() at the current CPL. Returns 1 when done
+ * (exactly as iret_prot() would have), 0 when it declined and changed
+ * nothing. */
+int iret_fast(struct cpu *c, uint32_t mask);
+
+#endif
