@@ -105,8 +105,16 @@ static uint32_t eflags_mask(struct cpu *c)
 
 void cpu_set_eflags(struct cpu *c, uint32_t val, uint32_t mask)
 {
-	uint32_t f = cpu_get_eflags(c);
+	struct core *k = core_of(c);
+	uint32_t f;
+
 	mask &= eflags_mask(c);
+	/* When all six arithmetic flags are replaced (IRET, POPF, task
+	 * switches), the lazy record's values would be masked away:
+	 * forget the record instead of computing them. */
+	if ((mask & FL_ARITH) == FL_ARITH)
+		k->lf_op = LF_NONE;
+	f = cpu_get_eflags(c);
 	c->s.eflags = (f & ~mask) | (val & mask) | 2;
 	if ((f ^ c->s.eflags) & FL_VM)
 		core_of(c)->fetch_mode = code_mode(c);   /* block_fetch's shortcut compares it */

@@ -11,8 +11,8 @@
  * one that fails or that the general path would treat in a way not done
  * here (task gates, 16-bit gates and TSSs, conforming code, LDT selectors,
  * clear accessed bits, which the general path writes, 16-bit or
- * expand-down stacks, frames across a page boundary, v86 frames, TF set
- * by IRET). Only then does it count the fast-table hits, one per access
+ * expand-down stacks, frames across a page boundary, v86 frames). Only
+ * then does it count the fast-table hits, one per access
  * of the general path, write the frame and load the registers, in effect
  * as the general path does: it cannot fault any more.
  */
@@ -181,7 +181,7 @@ int iret_fast(struct cpu *c, uint32_t mask)
 	const struct seg_cache *ss = &c->s.seg[S_SS];
 	struct mmu_fast_entry *fe, *ce, *sde = NULL;
 	struct desc cd, sd;
-	uint32_t esp = c->s.gpr[R_ESP], lin, eip, fl, cd_addr, ss_addr, nesp = 0, f, nf;
+	uint32_t esp = c->s.gpr[R_ESP], lin, eip, fl, cd_addr, ss_addr, nesp = 0;
 	uint16_t cs, nss = 0;
 	int rpl, user = c->cpl == 3;
 	const uint8_t *p;
@@ -199,9 +199,8 @@ int iret_fast(struct cpu *c, uint32_t mask)
 	eip = sf_ld32(p);
 	cs = sf_ld16(p + 4);
 	fl = sf_ld32(p + 8);
-	/* VM in the image: v86 return at CPL 0 (or ignored above it). TF:
-	 * cpu_set_eflags() would tell the core. Both to the general path. */
-	if (fl & (FL_VM | FL_TF))
+	/* VM in the image: v86 return at CPL 0 (or ignored above it). */
+	if (fl & FL_VM)
 		return 0;
 	/* ret_check_cs(): RPL >= CPL, non-conforming code with DPL == RPL. */
 	rpl = cs & 3;
@@ -225,9 +224,6 @@ int iret_fast(struct cpu *c, uint32_t mask)
 		if (!sde || (sd.hi & STACK_MASK) != STACK_OK(rpl))
 			return 0;
 	}
-	f = cpu_get_eflags(c);
-	/* mask is iret_mask(): bits of this model only, never VM. */
-	nf = (f & ~mask) | (fl & mask) | 2;
 	fe->hits += 3;
 	ce->hits += 2;
 	if (sde) {
@@ -237,13 +233,13 @@ int iret_fast(struct cpu *c, uint32_t mask)
 		desc_to_cache(sd, nss, &c->s.seg[S_SS]);
 		c->s.gpr[R_ESP] = nesp;
 		c->s.eip = eip;
-		c->s.eflags = nf;
+		cpu_set_eflags(c, fl, mask);
 		seg_null_outer(c);
 		return 1;
 	}
 	c->s.gpr[R_ESP] = esp + 12;
 	load_cs(c, cs, cd, c->cpl);
 	c->s.eip = eip;
-	c->s.eflags = nf;
+	cpu_set_eflags(c, fl, mask);
 	return 1;
 }
