@@ -72,16 +72,17 @@ static inline void sf_st32(uint8_t *p, uint32_t v)
 /* The entry holding the GDT descriptor `sel` names (the two dword reads
  * of desc_fetch()), with the descriptor in *d and its address in *addr;
  * NULL for a null selector, an LDT selector, one beyond the GDT limit, or
- * a descriptor not in the read table (supervisor). */
+ * a descriptor not in the read table (supervisor); *d is then 0. */
 static inline struct mmu_fast_entry *sf_gdt_desc(const struct cpu *c, uint16_t sel, struct desc *d,
 						 uint32_t *addr)
 {
 	uint32_t index = sel & ~7u;
 	struct mmu_fast_entry *e;
 
+	d->lo = d->hi = 0;
+	*addr = c->s.gdtr_base + index;
 	if ((sel & ~3u) == 0 || (sel & 4) || index + 7 > c->s.gdtr_limit)
 		return NULL;
-	*addr = c->s.gdtr_base + index;
 	e = sf_peek(c, 0, 0, *addr, 8);
 	if (e) {
 		const uint8_t *p = sf_host(e, *addr);
