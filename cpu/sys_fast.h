@@ -97,21 +97,40 @@ static inline struct mmu_fast_entry *sf_gdt_desc(const struct cpu *c, uint16_t s
 /* Protected-mode delivery through a present 32-bit interrupt or trap gate
  * to a non-conforming code segment whose accessed bit is set, at the same
  * privilege or to an inner one with the TSS stack (32-bit TSS, a present
- * writable expand-up 32-bit stack segment already accessed), with the
- * gate, descriptors, TSS slot and the whole frame in the fast tables.
- * Returns 1 when delivered (exactly as prot_deliver() would have), 0 when
- * it declined and changed nothing. `soft`: INT n, INT3 or INTO (the gate
- * DPL check). Not in v86 mode. */
-int intr_fast_deliver(struct cpu *c, int vec, int soft, int has_err, uint32_t err,
+ * writable expand-up 32-bit stack segment already accessed). Returns 0,
+ * having changed nothing, when it declines at once; 1 when the delivery
+ * is done (or has raised), exactly as prot_deliver() would have done it:
+ * where the gate or the code descriptor is not in the fast tables it
+ * reads them through the MMU, as the general path does, and where the
+ * case then turns out not to be one of its own it finishes in
+ * prot_deliver_gate() or prot_deliver_code(). Not in v86 mode. */
+int intr_fast_deliver(struct cpu *c, int vec, enum intr_kind kind, int has_err, uint32_t err,
 		      uint32_t ret_eip);
 /* A 32-bit IRET in protected mode with NT clear, not in v86 mode (the
  * caller's tests), to the same privilege or an outer one, to a
  * non-conforming code segment and (outer) a present writable expand-up
  * 32-bit stack segment, both from the GDT with their accessed bits set,
- * with the frame and descriptors in the fast tables and EFLAGS.VM clear in
- * the image. `mask`: iret_mask() at the current CPL. Returns 1 when done
- * (exactly as iret_prot() would have), 0 when it declined and changed
- * nothing. */
+ * with the frame in the fast tables and EFLAGS.VM clear in the image.
+ * `mask`: iret_mask() at the current CPL. Returns 0, having changed
+ * nothing, when it declines; 1 when the IRET is done (or has raised)
+ * exactly as iret_prot() would have done it (a CS descriptor not in the
+ * fast tables is read through the MMU, and the general path's
+ * iret_prot_tail() finishes what is not plain then). */
 int iret_fast(struct cpu *c, uint32_t mask);
+
+/* ---- intr.c: the general paths' later stages, for intr_fast.c. */
+
+/* Delivery after the gate's read: its checks, the code segment's
+ * descriptor read, then prot_deliver_code(). */
+void prot_deliver_gate(struct cpu *c, int vec, enum intr_kind kind, int has_err, uint32_t err,
+		       uint32_t ret_eip, struct desc gate);
+/* Delivery after the code segment's descriptor read (cd at cd_addr):
+ * its checks, the stack, the frame, the new state. */
+void prot_deliver_code(struct cpu *c, enum intr_kind kind, int has_err, uint32_t err,
+		       uint32_t ret_eip, struct desc gate, struct desc cd, uint32_t cd_addr);
+/* IRET (opsize 16/32) after the frame's pops (k past them) and the read
+ * of CS's descriptor: ret_check_cs()'s checks and the rest of iret_prot(). */
+void iret_prot_tail(struct cpu *c, int opsize, struct stk *k, uint32_t eip, uint16_t cs,
+		    uint32_t fl, struct desc cd, uint32_t cd_addr);
 
 #endif

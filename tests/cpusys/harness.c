@@ -123,6 +123,24 @@ void h_unmap_page(uint32_t lin)
 			h_fast.t[w][u][pg % MMU_FAST_SIZE].tag = MMU_FAST_INVALID;
 }
 
+void h_fast_evict(uint32_t lin)
+{
+	for (int w = 0; w < 2; w++)
+		for (int u = 0; u < 2; u++)
+			h_fast.t[w][u][(lin >> 12) % MMU_FAST_SIZE].tag = MMU_FAST_INVALID;
+}
+
+uint64_t h_fast_hits(void)
+{
+	uint64_t n = 0;
+
+	for (int w = 0; w < 2; w++)
+		for (int u = 0; u < 2; u++)
+			for (uint32_t i = 0; i < MMU_FAST_SIZE; i++)
+				n += h_fast.t[w][u][i].hits;
+	return n;
+}
+
 static void h_fast_fill(void)
 {
 	_Static_assert(H_RAM_SIZE >> 12 <= MMU_FAST_SIZE, "one fast entry per page of h_ram");
