@@ -13,17 +13,23 @@ static int parity8(uint32_t v)
 	return !__builtin_parity(v & 0xFF);
 }
 
-uint32_t flags_szp(uint32_t res, int size)
+/* SF, ZF, PF of res for the operand size whose sign bit is `top`. */
+static inline uint32_t szp(uint32_t res, uint32_t top)
 {
 	uint32_t f = 0;
-	res &= size_mask(size);
+	res &= top | (top - 1);
 	if (res == 0)
 		f |= FL_ZF;
-	if (res & sign_bit(size))
+	if (res & top)
 		f |= FL_SF;
 	if (parity8(res))
 		f |= FL_PF;
 	return f;
+}
+
+uint32_t flags_szp(uint32_t res, int size)
+{
+	return szp(res, sign_bit(size));
 }
 
 /* The six arithmetic flags from the recorded operation (see LF_NONE in
@@ -33,10 +39,9 @@ uint32_t flags_compute(const struct core *k, uint32_t eflags)
 	int kind = k->lf_op & LF_KIND;
 	if (kind == LF_NONE)
 		return eflags & FL_ARITH;
-	int size = k->lf_op >> LF_SIZE_SHIFT;
 	uint32_t a = k->lf_a, b = k->lf_b, res = k->lf_res;
 	uint32_t top = lf_top(k->lf_op);
-	uint32_t f = flags_szp(res, size);
+	uint32_t f = szp(res, top);
 
 	switch (kind) {
 	case LF_ADD:

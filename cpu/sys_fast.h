@@ -73,8 +73,8 @@ static inline void sf_st32(uint8_t *p, uint32_t v)
  * of desc_fetch()), with the descriptor in *d and its address in *addr;
  * NULL for a null selector, an LDT selector, one beyond the GDT limit, or
  * a descriptor not in the read table (supervisor); *d is then 0. */
-static inline struct mmu_fast_entry *sf_gdt_desc(const struct cpu *c, uint16_t sel, struct desc *d,
-						 uint32_t *addr)
+static inline __attribute__((always_inline)) struct mmu_fast_entry *
+sf_gdt_desc(const struct cpu *c, uint16_t sel, struct desc *d, uint32_t *addr)
 {
 	uint32_t index = sel & ~7u;
 	struct mmu_fast_entry *e;
