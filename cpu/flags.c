@@ -95,25 +95,15 @@ uint32_t cpu_get_eflags(struct cpu *c)
 	return c->s.eflags;
 }
 
-/* EFLAGS bits that exist on each model (others read as 0, bit 1 as 1). */
-static uint32_t eflags_mask(struct cpu *c)
-{
-	uint32_t m = 0x37FD5;                 /* 386: CF..VM */
-	if (c->model >= CPU_486)
-		m |= FL_AC;
-	if (cpu_has(c, FEAT_CPUID))
-		m |= FL_ID;
-	if (c->model >= CPU_PENTIUM)
-		m |= FL_VIF | FL_VIP;
-	return m;
-}
-
 void cpu_set_eflags(struct cpu *c, uint32_t val, uint32_t mask)
 {
 	struct core *k = core_of(c);
 	uint32_t f;
 
-	mask &= eflags_mask(c);
+	/* Only the bits the model has (others read as 0, bit 1 as 1): the
+	 * system half's sys_eflags_mask(), which callers may therefore
+	 * leave out of `mask`. */
+	mask &= sys_eflags_mask(c);
 	/* When all six arithmetic flags are replaced (IRET, POPF, task
 	 * switches), the lazy record's values would be masked away:
 	 * forget the record instead of computing them. */

@@ -297,9 +297,9 @@ void cpu_soft_int(struct cpu *c, int vector, enum intr_kind kind, uint32_t next_
  * VIF and VIP are left alone: the SDM lets a CPL-0 IRET load them, QEMU
  * (the conformance reference) does not, and without CR4.VME nothing
  * depends on them; only the return to v86 mode loads them. */
-static uint32_t iret_mask(struct cpu *c, int cpl, int opsize)
+static uint32_t iret_priv_mask(struct cpu *c, int cpl, int opsize)
 {
-	uint32_t m = sys_eflags_mask(c) & ~(FL_VM | FL_VIF | FL_VIP);
+	uint32_t m = ~(FL_VM | FL_VIF | FL_VIP);
 	int iopl = (int)((c->s.eflags & FL_IOPL) >> 12);
 
 	if (cpl > 0)
@@ -309,6 +309,13 @@ static uint32_t iret_mask(struct cpu *c, int cpl, int opsize)
 	if (opsize == 16)
 		m &= 0xFFFF;
 	return m;
+}
+
+/* The same limited to the model's bits (sys_eflags_mask()); the fast
+ * path leaves that to cpu_set_eflags(), which applies the same mask. */
+static uint32_t iret_mask(struct cpu *c, int cpl, int opsize)
+{
+	return sys_eflags_mask(c) & iret_priv_mask(c, cpl, opsize);
 }
 
 static void iret_real(struct cpu *c, int opsize)
@@ -423,7 +430,7 @@ void cpu_iret(struct cpu *c, int opsize)
 		/* NT is not one of the lazy arithmetic flags: s.eflags holds it
 		 * (no need to materialise the others just to test it). */
 		iret_task(c);
-	} else if (opsize != 32 || !iret_fast(c, iret_mask(c, c->cpl, 32))) {
+	} else if (opsize != 32 || !iret_fast(c, iret_priv_mask(c, c->cpl, 32))) {
 		iret_prot(c, opsize);
 	}
 }

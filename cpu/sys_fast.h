@@ -111,11 +111,12 @@ int intr_fast_deliver(struct cpu *c, int vec, enum intr_kind kind, int has_err, 
  * non-conforming code segment and (outer) a present writable expand-up
  * 32-bit stack segment, both from the GDT with their accessed bits set,
  * with the frame in the fast tables and EFLAGS.VM clear in the image.
- * `mask`: iret_mask() at the current CPL. Returns 0, having changed
- * nothing, when it declines; 1 when the IRET is done (or has raised)
- * exactly as iret_prot() would have done it (a CS descriptor not in the
- * fast tables is read through the MMU, and the general path's
- * iret_prot_tail() finishes what is not plain then). */
+ * `mask`: the EFLAGS bits this IRET may write at the current CPL
+ * (iret_mask() without the model's limits, which cpu_set_eflags()
+ * applies). Returns 0, having changed nothing, when it declines; 1 when
+ * the IRET is done (or has raised) exactly as iret_prot() would have done
+ * it (a CS descriptor not in the fast tables is read through the MMU, and
+ * the general path's iret_prot_tail() finishes what is not plain then). */
 int iret_fast(struct cpu *c, uint32_t mask);
 
 /* ---- intr.c: the general paths' later stages, for intr_fast.c. */

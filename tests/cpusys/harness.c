@@ -44,6 +44,7 @@ uint32_t cpu_get_eflags(struct cpu *c)
 
 void cpu_set_eflags(struct cpu *c, uint32_t val, uint32_t mask)
 {
+	mask &= sys_eflags_mask(c);   /* as the core's: the model's bits only */
 	c->s.eflags = (c->s.eflags & ~mask) | (val & mask) | 2u;
 }
 

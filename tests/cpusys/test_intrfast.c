@@ -170,6 +170,18 @@ static void frame_tf(struct cpu *c)
 	frame_same(c);
 	h_wr(0x6FE8, 4, 0x302);
 }
+/* Every bit set in the image: the model's bits only are loaded, VIF and
+ * VIP never, IOPL and IF by the privilege rules; not VM (v86 return). */
+static void frame_all_bits(struct cpu *c)
+{
+	frame_same(c);
+	h_wr(0x6FE8, 4, ~(uint32_t)FL_VM);
+}
+static void frame_outer_all_bits(struct cpu *c)
+{
+	frame_outer(c);
+	h_wr(0x6FE8, 4, ~(uint32_t)FL_VM);
+}
 static void frame_outer_ss_np(struct cpu *c)
 {
 	h_desc(H_GDT, 10, 0, 0xFFFFF, 0x3, 1, 3, 0, 1, 1);
@@ -341,6 +353,9 @@ Test(intrfast, common_cases_take_the_fast_path)
 		{ "IRET, same level", 0, A_IRET, 0, 0, 0, frame_same, 5 },
 		{ "IRET to ring 3", 0, A_IRET, 0, 0, 0, frame_outer, 9 },
 		{ "IRET with TF", 0, A_IRET, 0, 0, 0, frame_tf, 5 },
+		{ "IRET, every EFLAGS bit", 0, A_IRET, 0, 0, 0, frame_all_bits, 5 },
+		{ "IRET to ring 3, every EFLAGS bit", 0, A_IRET, 0, 0, 0, frame_outer_all_bits, 9 },
+		{ "IRET at ring 3, every EFLAGS bit", 1, A_IRET, 0, 0, 0, frame_outer_all_bits, 5 },
 	};
 	for (unsigned i = 0; i < sizeof ks / sizeof ks[0]; i++)
 		check(&ks[i]);
