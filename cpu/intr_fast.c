@@ -12,9 +12,12 @@
  * here (task gates, 16-bit gates and TSSs, conforming code, LDT selectors,
  * clear accessed bits, which the general path writes, 16-bit or
  * expand-down stacks, frames across a page boundary, v86 frames). Only
- * then does it count the fast-table hits, one per access
- * of the general path, write the frame and load the registers, in effect
- * as the general path does: it cannot fault any more.
+ * then does it count the fast-table hits, one per access of the general
+ * path, write the frame and load the registers, in effect as the general
+ * path does: it cannot fault any more. An access that misses the fast
+ * tables is made through the MMU where the general path makes it, after
+ * counting the hits before it; from there a case not handled here goes on
+ * in the general path's next stage (see intr_fast_deliver, iret_cs_miss).
  */
 #include "sys_fast.h"
 
