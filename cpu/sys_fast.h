@@ -27,21 +27,16 @@ extern int sys_fast_off;
 
 /* The fast-table entry that every access of 1, 2 or 4 bytes inside the
  * linear range [lin, lin + len) would hit (table `write`, privilege
- * `user`), or NULL when they would not all hit the same one. The range's
- * first page indexes the table and its last page is compared with the
- * tag: an entry's tag has the low page bits of its index, so a range that
- * runs into the next page (or wraps past 4 GiB) never matches, and each
- * access inside a matching range would find this entry by its own first
- * byte and pass mmu_fast_lookup()'s tag and in-page tests. Counts nothing. */
-static inline struct mmu_fast_entry *sf_peek(const struct cpu *c, int write, int user, uint32_t lin,
-					     uint32_t len)
+ * `user`), or NULL when they would not all hit the same one: the entry
+ * mmu_fast_lookup() gives for the range's first dword, when the range
+ * stays in that page (each access inside it then finds the same entry by
+ * its own first byte and passes the same tests). Counts nothing. */
+static inline __attribute__((always_inline)) struct mmu_fast_entry *
+sf_peek(const struct cpu *c, int write, int user, uint32_t lin, uint32_t len)
 {
-	struct mmu_fast *f = (struct mmu_fast *)(void *)c->mmu;
-	struct mmu_fast_entry *e = &f->t[write][user][(lin >> PAGE_SHIFT) & (MMU_FAST_SIZE - 1)];
-
-	if (__builtin_expect(e->tag != ((lin + len - 1) & ~(PAGE_SIZE - 1)), 0))
+	if (__builtin_expect(((lin ^ (lin + len - 1)) & ~(PAGE_SIZE - 1)) != 0, 0))
 		return NULL;
-	return e;
+	return mmu_fast_lookup(c->mmu, write, user, lin, 4);
 }
 
 /* Host address of `lin` through a matching entry. */
