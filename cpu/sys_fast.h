@@ -3,16 +3,19 @@
  * (intr_fast.c). Not for use outside cpu/.
  *
  * A fast path first finds, without counting anything, the fast-table entry
- * that each of the general path's memory accesses would hit; only when
- * every one of them would hit, and every check passes, does it count the
- * hits and do the work. A fast-table hit is an mmu_read()/mmu_write() that
+ * that each of the general path's memory accesses would hit; when every
+ * one of them would hit and every check passes, it counts the hits and
+ * does the work. A fast-table hit is an mmu_read()/mmu_write() that
  * changes nothing but the hit count kept in the entry (fastpath.h), so a
  * run of hits leaves the tables as they were whatever their order: the
- * fast path may look all entries up first and count them after, and the
- * TLB contents and statistics come out as the general path's. Anything
- * else - a miss, a check that fails, an unusual descriptor - makes the fast
- * path decline before it has changed anything, and the general path runs
- * from the start with every check, fault and TLB effect of its own.
+ * fast path may look entries up first and count them after, and the TLB
+ * contents and statistics come out as the general path's. A check that
+ * fails or an unusual descriptor makes it decline before it has changed
+ * anything, and the general path runs from the start with every check,
+ * fault and TLB effect of its own. An access that would miss is made
+ * through the MMU at the point where the general path makes it, after the
+ * hits before it have been counted (a miss may drop entries, which folds
+ * their counts), and later lookups start again from there (intr_fast.c).
  */
 #ifndef CPU_SYS_FAST_H
 #define CPU_SYS_FAST_H
