@@ -282,15 +282,20 @@ void cpu_far_ret(struct cpu *c, int opsize, uint16_t imm)
  * #NP(sel). */
 void ret_check_cs(struct cpu *c, uint16_t cs, struct desc *cd, uint32_t *cd_addr)
 {
-	int rpl = cs & 3;
-
 	if ((cs & ~3u) == 0)
 		cpu_raise(c, EX_GP, 1, 0);
 	desc_fetch(c, cs, EX_GP, 0, cd, cd_addr);
-	if (!desc_is_code(*cd) || rpl < c->cpl ||
-	    (desc_is_conforming(*cd) ? desc_dpl(*cd) > rpl : desc_dpl(*cd) != rpl))
+	ret_check_cs_desc(c, cs, *cd);
+}
+
+void ret_check_cs_desc(struct cpu *c, uint16_t cs, struct desc cd)
+{
+	int rpl = cs & 3;
+
+	if (!desc_is_code(cd) || rpl < c->cpl ||
+	    (desc_is_conforming(cd) ? desc_dpl(cd) > rpl : desc_dpl(cd) != rpl))
 		cpu_raise(c, EX_GP, 1, cs & 0xFFFCu);
-	if (!desc_p(*cd))
+	if (!desc_p(cd))
 		cpu_raise(c, EX_NP, 1, cs & 0xFFFCu);
 }
 

@@ -13,17 +13,23 @@ static int parity8(uint32_t v)
 	return !__builtin_parity(v & 0xFF);
 }
 
-uint32_t flags_szp(uint32_t res, int size)
+/* SF, ZF, PF of res for the operand size whose sign bit is `top`. */
+static inline uint32_t szp(uint32_t res, uint32_t top)
 {
 	uint32_t f = 0;
-	res &= size_mask(size);
+	res &= top | (top - 1);
 	if (res == 0)
 		f |= FL_ZF;
-	if (res & sign_bit(size))
+	if (res & top)
 		f |= FL_SF;
 	if (parity8(res))
 		f |= FL_PF;
 	return f;
+}
+
+uint32_t flags_szp(uint32_t res, int size)
+{
+	return szp(res, sign_bit(size));
 }
 
 /* The six arithmetic flags from the recorded operation (see LF_NONE in
@@ -33,10 +39,9 @@ uint32_t flags_compute(const struct core *k, uint32_t eflags)
 	int kind = k->lf_op & LF_KIND;
 	if (kind == LF_NONE)
 		return eflags & FL_ARITH;
-	int size = k->lf_op >> LF_SIZE_SHIFT;
 	uint32_t a = k->lf_a, b = k->lf_b, res = k->lf_res;
 	uint32_t top = lf_top(k->lf_op);
-	uint32_t f = flags_szp(res, size);
+	uint32_t f = szp(res, top);
 
 	switch (kind) {
 	case LF_ADD:
@@ -90,23 +95,21 @@ uint32_t cpu_get_eflags(struct cpu *c)
 	return c->s.eflags;
 }
 
-/* EFLAGS bits that exist on each model (others read as 0, bit 1 as 1). */
-static uint32_t eflags_mask(struct cpu *c)
-{
-	uint32_t m = 0x37FD5;                 /* 386: CF..VM */
-	if (c->model >= CPU_486)
-		m |= FL_AC;
-	if (cpu_has(c, FEAT_CPUID))
-		m |= FL_ID;
-	if (c->model >= CPU_PENTIUM)
-		m |= FL_VIF | FL_VIP;
-	return m;
-}
-
 void cpu_set_eflags(struct cpu *c, uint32_t val, uint32_t mask)
 {
-	uint32_t f = cpu_get_eflags(c);
-	mask &= eflags_mask(c);
+	struct core *k = core_of(c);
+	uint32_t f;
+
+	/* Only the bits the model has (others read as 0, bit 1 as 1): the
+	 * system half's sys_eflags_mask(), which callers may therefore
+	 * leave out of `mask`. */
+	mask &= sys_eflags_mask(c);
+	/* When all six arithmetic flags are replaced (IRET, POPF, task
+	 * switches), the lazy record's values would be masked away:
+	 * forget the record instead of computing them. */
+	if ((mask & FL_ARITH) == FL_ARITH)
+		k->lf_op = LF_NONE;
+	f = cpu_get_eflags(c);
 	c->s.eflags = (f & ~mask) | (val & mask) | 2;
 	if ((f ^ c->s.eflags) & FL_VM)
 		core_of(c)->fetch_mode = code_mode(c);   /* block_fetch's shortcut compares it */

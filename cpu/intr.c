@@ -7,7 +7,7 @@
  * through the run loop to cpu_deliver(), which then applies the double-fault
  * rules (c->exc_depth says a delivery was under way, c->first_exc for what).
  */
-#include "sys_internal.h"
+#include "sys_fast.h"
 
 /* Exception classes for the double-fault matrix (SDM vol. 3, table 6-5). */
 enum { CLASS_BENIGN, CLASS_CONTRIB, CLASS_PF, CLASS_DF };
@@ -143,24 +143,40 @@ static void deliver_same(struct cpu *c, struct desc gate, uint16_t sel, struct d
 	c->s.eip = off;
 }
 
-/* Protected-mode (and v86) delivery through the IDT. */
+/* Protected-mode (and v86) delivery through the IDT, in three stages
+ * (intr_fast.c hands over to the second or third when it has done the
+ * reads of the ones before): read the gate; check it and read the code
+ * segment's descriptor; check that and deliver. */
 static void prot_deliver(struct cpu *c, int vec, enum intr_kind kind, int has_err, uint32_t err,
 			 uint32_t ret_eip)
 {
-	int ext = !kind_is_soft(kind);
-	uint32_t e = ext ? 1u : 0u;
-	uint32_t idt_err = (uint32_t)vec * 8 + 2 + e;
-	struct desc gate, cd;
-	uint32_t t, cd_addr;
-	uint16_t sel;
+	uint32_t e = kind_is_soft(kind) ? 0u : 1u;
+	struct desc gate;
 
+	/* The common cases in one pass (intr_fast.c); it declines, having
+	 * changed nothing, whenever the code below has more to do. */
+	if (intr_fast_deliver(c, vec, kind, has_err, err, ret_eip))
+		return;
 	/* INT n in v86 mode is IOPL-sensitive (no VME): #GP(0). */
 	if (cpu_v86(c) && kind == INTR_SOFTWARE && ((c->s.eflags & FL_IOPL) >> 12) < 3)
 		cpu_raise(c, EX_GP, 1, 0);
 	if ((uint32_t)vec * 8 + 7 > c->s.idtr_limit)
-		cpu_raise(c, EX_GP, 1, idt_err);
+		cpu_raise(c, EX_GP, 1, (uint32_t)vec * 8 + 2 + e);
 	gate.lo = cpu_read_lin_sys(c, c->s.idtr_base + (uint32_t)vec * 8, 4);
 	gate.hi = cpu_read_lin_sys(c, c->s.idtr_base + (uint32_t)vec * 8 + 4, 4);
+	prot_deliver_gate(c, vec, kind, has_err, err, ret_eip, gate);
+}
+
+void prot_deliver_gate(struct cpu *c, int vec, enum intr_kind kind, int has_err, uint32_t err,
+		       uint32_t ret_eip, struct desc gate)
+{
+	int ext = !kind_is_soft(kind);
+	uint32_t e = ext ? 1u : 0u;
+	uint32_t idt_err = (uint32_t)vec * 8 + 2 + e;
+	struct desc cd;
+	uint32_t t, cd_addr;
+	uint16_t sel;
+
 	t = desc_type(gate);
 	if (desc_s(gate) || !(t == SYS_TASKGATE || t == SYS_INTGATE16 || t == SYS_TRAPGATE16 ||
 			      t == SYS_INTGATE32 || t == SYS_TRAPGATE32))
@@ -178,6 +194,16 @@ static void prot_deliver(struct cpu *c, int vec, enum intr_kind kind, int has_er
 	if ((sel & ~3u) == 0)
 		cpu_raise(c, EX_GP, 1, e);
 	desc_fetch(c, sel, EX_GP, ext, &cd, &cd_addr);
+	prot_deliver_code(c, kind, has_err, err, ret_eip, gate, cd, cd_addr);
+}
+
+void prot_deliver_code(struct cpu *c, enum intr_kind kind, int has_err, uint32_t err,
+		       uint32_t ret_eip, struct desc gate, struct desc cd, uint32_t cd_addr)
+{
+	int ext = !kind_is_soft(kind);
+	uint32_t e = ext ? 1u : 0u;
+	uint16_t sel = gate_sel(gate);
+
 	if (!desc_is_code(cd) || desc_dpl(cd) > c->cpl)
 		cpu_raise(c, EX_GP, 1, (sel & 0xFFFCu) | e);
 	if (!desc_p(cd))
@@ -271,9 +297,9 @@ void cpu_soft_int(struct cpu *c, int vector, enum intr_kind kind, uint32_t next_
  * VIF and VIP are left alone: the SDM lets a CPL-0 IRET load them, QEMU
  * (the conformance reference) does not, and without CR4.VME nothing
  * depends on them; only the return to v86 mode loads them. */
-static uint32_t iret_mask(struct cpu *c, int cpl, int opsize)
+static uint32_t iret_priv_mask(struct cpu *c, int cpl, int opsize)
 {
-	uint32_t m = sys_eflags_mask(c) & ~(FL_VM | FL_VIF | FL_VIP);
+	uint32_t m = ~(FL_VM | FL_VIF | FL_VIP);
 	int iopl = (int)((c->s.eflags & FL_IOPL) >> 12);
 
 	if (cpl > 0)
@@ -283,6 +309,13 @@ static uint32_t iret_mask(struct cpu *c, int cpl, int opsize)
 	if (opsize == 16)
 		m &= 0xFFFF;
 	return m;
+}
+
+/* The same limited to the model's bits (sys_eflags_mask()); the fast
+ * path leaves that to cpu_set_eflags(), which applies the same mask. */
+static uint32_t iret_mask(struct cpu *c, int cpl, int opsize)
+{
+	return sys_eflags_mask(c) & iret_priv_mask(c, cpl, opsize);
 }
 
 static void iret_real(struct cpu *c, int opsize)
@@ -337,10 +370,9 @@ static void iret_prot(struct cpu *c, int opsize)
 {
 	int size = opsize / 8;
 	struct stk k;
-	uint32_t eip, fl, cd_addr, mask;
+	uint32_t eip, fl, cd_addr;
 	uint16_t cs;
 	struct desc cd;
-	int rpl;
 
 	stk_current(c, &k);
 	stk_check_pop(c, &k, 3u * (uint32_t)size);
@@ -351,13 +383,26 @@ static void iret_prot(struct cpu *c, int opsize)
 		v86_enter_from_iret(c, &k, eip, cs, fl);
 		return;
 	}
-	ret_check_cs(c, cs, &cd, &cd_addr);
+	if ((cs & ~3u) == 0)
+		cpu_raise(c, EX_GP, 1, 0);
+	desc_fetch(c, cs, EX_GP, 0, &cd, &cd_addr);
+	iret_prot_tail(c, opsize, &k, eip, cs, fl, cd, cd_addr);
+}
+
+void iret_prot_tail(struct cpu *c, int opsize, struct stk *k, uint32_t eip, uint16_t cs,
+		    uint32_t fl, struct desc cd, uint32_t cd_addr)
+{
+	int size = opsize / 8;
+	uint32_t mask;
+	int rpl;
+
+	ret_check_cs_desc(c, cs, cd);
 	rpl = cs & 3;
 	mask = iret_mask(c, c->cpl, opsize);
 
 	if (rpl > c->cpl) {
 		/* Return to an outer level: SS:ESP follow on the stack. */
-		c->s.gpr[R_ESP] = ret_to_outer(c, &k, size, cs, cd, cd_addr, eip);
+		c->s.gpr[R_ESP] = ret_to_outer(c, k, size, cs, cd, cd_addr, eip);
 		c->s.eip = eip;
 		cpu_set_eflags(c, fl, mask);
 		seg_null_outer(c);
@@ -365,7 +410,7 @@ static void iret_prot(struct cpu *c, int opsize)
 	}
 	if (eip > desc_limit(cd))
 		cpu_raise(c, EX_GP, 1, 0);
-	stk_commit_esp(c, &k);
+	stk_commit_esp(c, k);
 	seg_load_cs(c, cs, cd, cd_addr, c->cpl);
 	c->s.eip = eip;
 	cpu_set_eflags(c, fl, mask);
@@ -385,7 +430,7 @@ void cpu_iret(struct cpu *c, int opsize)
 		/* NT is not one of the lazy arithmetic flags: s.eflags holds it
 		 * (no need to materialise the others just to test it). */
 		iret_task(c);
-	} else {
+	} else if (opsize != 32 || !iret_fast(c, iret_priv_mask(c, c->cpl, 32))) {
 		iret_prot(c, opsize);
 	}
 }

@@ -75,20 +75,23 @@ void seg_check_stack(struct cpu *c, uint16_t sel, int cpl, int vec, int ext, str
 		cpu_raise(c, EX_SS, 1, (sel & 0xFFFCu) | e);
 }
 
+static inline void null_if_below(struct seg_cache *sc, int cpl)
+{
+	uint32_t type = SEGF_TYPE(sc->flags);
+
+	/* DPL first: the usual case (user segments on a return to ring 3)
+	 * stops there. */
+	if ((int)SEGF_DPL(sc->flags) < cpl && (sc->flags & SEGF_P) &&
+	    (!(type & DT_CODE) || !(type & DT_C)))
+		seg_cache_null(sc, 0);
+}
+
 void seg_null_outer(struct cpu *c)
 {
-	static const int regs[] = { S_ES, S_DS, S_FS, S_GS };
-
-	for (unsigned i = 0; i < sizeof regs / sizeof regs[0]; i++) {
-		struct seg_cache *sc = &c->s.seg[regs[i]];
-		uint32_t type = SEGF_TYPE(sc->flags);
-		int data_or_nc = !(type & DT_CODE) || !(type & DT_C);
-
-		if (!(sc->flags & SEGF_P))
-			continue;
-		if (data_or_nc && (int)SEGF_DPL(sc->flags) < c->cpl)
-			seg_cache_null(sc, 0);
-	}
+	null_if_below(&c->s.seg[S_ES], c->cpl);
+	null_if_below(&c->s.seg[S_DS], c->cpl);
+	null_if_below(&c->s.seg[S_FS], c->cpl);
+	null_if_below(&c->s.seg[S_GS], c->cpl);
 }
 
 /* Protected-mode MOV/POP/LxS checks (SDM vol. 2, MOV: "IF SS is loaded"

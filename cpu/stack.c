@@ -177,10 +177,21 @@ void op_pusha(struct cpu *c, const struct insn *i)
 	 * path (core.h's stack_plain): the per-slot checks could not fail. */
 	if (stack_plain(c, sp - (uint32_t)(8 * n), (uint32_t)(8 * n))) {
 		uint32_t top = c->s.seg[S_SS].base + sp;
-		if (n == 4)
+		struct mmu_fast_entry *e;
+		if (n == 4 && (e = fast_entry(c, top - 32, 32, 1)) != NULL) {
+			/* The 32 bytes in one page that the write table has: the
+			 * eight stores would each hit this entry, changing
+			 * nothing but its hit count, so they are counted at
+			 * once (fastpath.h). */
+			uint8_t *p = (uint8_t *)((uintptr_t)(top - 32) + e->addend);
+			e->hits += 8;
+			for (int r = 0; r < 8; r++)
+				store_host(p + 28 - 4 * r, 4, r == R_ESP ? sp : c->s.gpr[r]);
+		} else if (n == 4) {
 			pusha_lin(c, top, 4, sp);
-		else
+		} else {
 			pusha_lin(c, top, 2, sp);
+		}
 		c->s.gpr[R_ESP] = sp - (uint32_t)(8 * n);
 		return;
 	}
@@ -211,8 +222,18 @@ void op_popa(struct cpu *c, const struct insn *i)
 	if (stack_plain(c, sp, (uint32_t)(8 * n))) {
 		uint32_t bottom = c->s.seg[S_SS].base + sp;
 		if (n == 4) {
+			struct mmu_fast_entry *e = fast_entry(c, bottom, 32, 0);
+			if (e != NULL) {
+				/* In one page the read table has: eight hits,
+				 * counted at once (as in op_pusha). */
+				const uint8_t *p = (const uint8_t *)((uintptr_t)bottom + e->addend);
+				e->hits += 8;
+				for (int r = 0; r < 8; r++)
+					v[7 - r] = load_host(p + 4 * r, 4);
+			} else {
+				popa_lin(c, bottom, 4, v);
+			}
 			/* stack_plain() says a 32-bit stack: ESP += 32. */
-			popa_lin(c, bottom, 4, v);
 			c->s.gpr[R_ESP] = sp + 32;
 			for (int r = 0; r < 8; r++)
 				if (r != R_ESP)

@@ -258,6 +258,8 @@ void task_gate(struct cpu *c, struct desc gate, enum task_reason why, uint32_t n
 /* Far RET / IRET helpers (far.c): check the return CS; pop and load the
  * outer SS:ESP. */
 void ret_check_cs(struct cpu *c, uint16_t cs, struct desc *cd, uint32_t *cd_addr);
+/* Its checks of the descriptor read (type, RPL/DPL/CPL, present). */
+void ret_check_cs_desc(struct cpu *c, uint16_t cs, struct desc cd);
 uint32_t ret_to_outer(struct cpu *c, struct stk *k, int size, uint16_t cs,
 		      struct desc cd, uint32_t cd_addr, uint32_t eip);
 

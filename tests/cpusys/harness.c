@@ -2,8 +2,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include "harness.h"
+#include "fastpath.h"
 
 uint8_t h_ram[H_RAM_SIZE];
+/* The MMU's fast tables as the system half's fast paths see them
+ * (sys_fast.h): every page of h_ram in every table, linear == physical,
+ * except the pages h_unmap_page() took away, so that those paths run here
+ * too and meet the same #PF as the general path's accessors below. */
+static struct mmu_fast h_fast;
 static uint8_t h_absent[H_RAM_SIZE >> 12];
 volatile int h_exc = -1, h_exc_has_err;
 volatile uint32_t h_exc_err;
@@ -38,6 +44,7 @@ uint32_t cpu_get_eflags(struct cpu *c)
 
 void cpu_set_eflags(struct cpu *c, uint32_t val, uint32_t mask)
 {
+	mask &= sys_eflags_mask(c);   /* as the core's: the model's bits only */
 	c->s.eflags = (c->s.eflags & ~mask) | (val & mask) | 2u;
 }
 
@@ -109,7 +116,43 @@ void h_wr(uint32_t a, int size, uint32_t v)
 
 void h_unmap_page(uint32_t lin)
 {
-	h_absent[(lin >> 12) % (H_RAM_SIZE >> 12)] = 1;
+	uint32_t pg = (lin >> 12) % (H_RAM_SIZE >> 12);
+
+	h_absent[pg] = 1;
+	for (int w = 0; w < 2; w++)
+		for (int u = 0; u < 2; u++)
+			h_fast.t[w][u][pg % MMU_FAST_SIZE].tag = MMU_FAST_INVALID;
+}
+
+void h_fast_evict(uint32_t lin)
+{
+	for (int w = 0; w < 2; w++)
+		for (int u = 0; u < 2; u++)
+			h_fast.t[w][u][(lin >> 12) % MMU_FAST_SIZE].tag = MMU_FAST_INVALID;
+}
+
+uint64_t h_fast_hits(void)
+{
+	uint64_t n = 0;
+
+	for (int w = 0; w < 2; w++)
+		for (int u = 0; u < 2; u++)
+			for (uint32_t i = 0; i < MMU_FAST_SIZE; i++)
+				n += h_fast.t[w][u][i].hits;
+	return n;
+}
+
+static void h_fast_fill(void)
+{
+	_Static_assert(H_RAM_SIZE >> 12 <= MMU_FAST_SIZE, "one fast entry per page of h_ram");
+	memset(&h_fast, 0, sizeof h_fast);
+	for (int w = 0; w < 2; w++)
+		for (int u = 0; u < 2; u++)
+			for (uint32_t i = 0; i < MMU_FAST_SIZE; i++) {
+				struct mmu_fast_entry *e = &h_fast.t[w][u][i];
+				e->tag = i < (H_RAM_SIZE >> 12) ? i << 12 : MMU_FAST_INVALID;
+				e->addend = (uintptr_t)h_ram;
+			}
 }
 
 struct cpu *h_new(enum cpu_model m)
@@ -118,9 +161,11 @@ struct cpu *h_new(enum cpu_model m)
 
 	memset(h_ram, 0, sizeof h_ram);
 	memset(h_absent, 0, sizeof h_absent);
+	h_fast_fill();
 	h_exc = -1;
 	h_cr0_calls = h_cr3_calls = h_cr4_calls = h_invlpg_calls = h_code_changed = 0;
 	c->model = m;
+	c->mmu = (struct mmu *)(void *)&h_fast;
 	c->first_exc = -1;
 	c->s.eflags = 2;
 	c->s.cr0 = m >= CPU_486 ? CR0_ET : 0;

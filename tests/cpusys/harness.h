@@ -24,6 +24,14 @@ struct cpu *h_new(enum cpu_model m);
 void h_free(struct cpu *c);
 /* Make linear page `lin` not present (accesses raise #PF). */
 void h_unmap_page(uint32_t lin);
+/* Hits counted in the stand-in fast tables since h_new(): only the
+ * system half's fast paths (intr_fast.c) count there, the accessors
+ * below do not. */
+uint64_t h_fast_hits(void);
+/* Take linear page `lin` out of the stand-in fast tables only: the page
+ * stays accessible through the accessors below (a fast-table miss that the
+ * full MMU path serves). */
+void h_fast_evict(uint32_t lin);
 
 uint32_t h_rd(uint32_t a, int size);
 void h_wr(uint32_t a, int size, uint32_t v);
