@@ -108,6 +108,13 @@ struct mmu {
 	uint32_t rng;          /* TLB_RANDOM state (xorshift32) */
 	struct mmu_fault fault;
 	int fast_on;           /* fast entries may be installed now */
+	/* The fused hit (hit.h): hit_on = fast_on and CR0.PG; hit_need[inst]
+	 * [user] the flag bytes (tlb_flag_word's layout) an entry must have
+	 * set for the access: U for user accesses, D for the write table, W
+	 * for writes unless a supervisor write ignores it (pg_allowed). Kept
+	 * up to date by hit_update, on every change of CR0 and of fast_on. */
+	int hit_on;
+	uint64_t hit_need[2][2];
 	uint64_t dummy_hits;   /* hit sink for paging-off fast entries */
 	int n_fast_large;      /* fast entries owned by 4 MiB TLB entries */
 
@@ -391,6 +398,27 @@ static inline void fast_drop_ent(struct mmu *m, struct tlb_ent *e)
 	} while (__builtin_expect(mask != 0, 0));   /* usually one table */
 	e->fastmask = 0;
 }
+/* fast_drop_ent for an entry known to be 4 KiB (or invalid: then its
+ * fastmask is 0). */
+static inline void fast_drop_ent_4k(struct mmu *m, struct tlb_ent *e)
+{
+	unsigned mask = e->fastmask;
+	if (!mask)
+		return;
+	struct mmu_fast_entry *slot = (struct mmu_fast_entry *)(void *)m->fast.t +
+				      (e->tag & (MMU_FAST_SIZE - 1));
+	do {
+		struct mmu_fast_entry *fe = slot + __builtin_ctz(mask) * MMU_FAST_SIZE;
+		if (fe->owner == e) {
+			e->hits += fe->hits;
+			fe->tag = MMU_FAST_INVALID;
+			fe->owner = NULL;
+			fe->hits = 0;
+		}
+		mask &= mask - 1;
+	} while (__builtin_expect(mask != 0, 0));
+	e->fastmask = 0;
+}
 /* Hits of e counted in fast entries and not yet folded into e->hits. */
 uint64_t fast_pending_hits(const struct mmu *m, const struct tlb_ent *e);
 void fast_drop_code_frame(struct mmu *m, uint32_t pfn);
@@ -447,6 +475,7 @@ static inline void fast_install(struct mmu *m, int write, int user, uint32_t lin
 }
 
 void fast_update_enable(struct mmu *m);
+void hit_update(struct mmu *m);
 
 /* ---- stale.c */
 void stale_check(struct mmu *m, uint32_t lin, const struct tlb_ent *e);
