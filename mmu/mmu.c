@@ -327,6 +327,8 @@ xlate_inline(struct mmu *m, uint32_t lin, enum mmu_access acc, int user, int ins
 		if (!(m->ev_mask & REFILL_GENERAL_EVENTS)) {
 			int rc = tlb_refill(m, lin, acc, user, inst, t4, set4,
 					    tlb_set_ents(t4, set4), tl, paddr, src);
+			if (rc == REFILL_FAULT)
+				return raise_pf(m, lin, *paddr);   /* (the error code) */
 			if (rc != REFILL_DECLINED)
 				return rc;
 		}

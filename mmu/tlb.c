@@ -153,52 +153,70 @@ void tlb_flush_all(struct mmu *m, enum tlb_flush_cause cause, int keep_global)
 	mmu_gen_bump(m);
 }
 
+/* A large entry held in a 4 KiB TLB may sit in any set: every valid
+ * entry of t is compared. */
+static __attribute__((noinline)) int invalidate_scan(struct mmu *m, struct tlb *t, uint32_t lin)
+{
+	int bump = 0;
+	for (int s = 0; s < t->sets; s++)
+		for (unsigned vm = t->s[s].vmask; vm; vm &= vm - 1) {
+			int w = __builtin_ctz(vm);
+			struct tlb_ent *e = tlb_at(t, s, w);
+			if (e->tag == (e->large ? lin >> 22 : lin >> 12))
+				bump |= drop_ent(m, t, s, w, e);
+		}
+	return bump;
+}
+
+/* What t holds for lin (shift: t->shift as a constant, 12 or 22). A
+ * 4 MiB TLB holds lin's 4 MiB page only in its own set, a 4 KiB TLB
+ * without large entries lin's page only in its own set: one set, one tag
+ * (all its valid ways are still compared: TR6 may have put the same tag in
+ * two ways). Returns whether the generation must change. Inline, with
+ * the TLB and its shift constants: one call of tlb_invalidate_lin looks at
+ * each of the four TLBs. */
+static inline __attribute__((always_inline)) int invalidate_in(struct mmu *m, struct tlb *t,
+							       uint32_t lin, const int shift)
+{
+	if (!t->nvalid)   /* (an absent TLB has none) */
+		return 0;
+	if (shift == 12 && t->nlarge)
+		return invalidate_scan(m, t, lin);
+	int s = tlb_index_sh(t, lin, shift);
+	struct tlb_ent *se = tlb_set_ents(t, s);
+	uint32_t tag = lin >> shift;
+	int bump = 0;
+	for (unsigned vm = t->s[s].vmask; vm; vm &= vm - 1) {
+		int w = __builtin_ctz(vm);
+		if (se[w].tag == tag)
+			bump |= drop_ent(m, t, s, w, &se[w]);
+	}
+	return bump;
+}
+
 /* Everything that translates lin: its 4 KiB entry, and every large entry
  * for the 4 MiB page holding it, global or not. The generation changes
  * when one of them served a code fetch (INVLPG of a data page leaves the
- * CPU's code translation alone). */
+ * CPU's code translation alone). counted: an INVLPG, counted (and its
+ * event emitted, in TLB order) in every TLB that exists; drops emit
+ * nothing, so the events come first. */
 void tlb_invalidate_lin(struct mmu *m, uint32_t lin, int counted)
 {
-	int bump = 0;
-	for (int id = 0; id < TLB_COUNT; id++) {
-		struct tlb *t = &m->tlb[id];
-		if (!t->sets)
-			continue;
-		if (counted) {
-			t->flushes[FLUSH_INVLPG]++;
-			if (mmu_wants(m, MMU_EV_FLUSH))
-				mmu_emit(m, MMU_EV_FLUSH, id, -1, -1, lin, 0, 0, FLUSH_INVLPG);
-		}
-		if (!t->nvalid)
-			continue;
-		/* A 4 MiB TLB holds lin's 4 MiB page only in its own set, a
-		 * 4 KiB TLB without large entries lin's page only in its own
-		 * set; large entries in a 4 KiB TLB may sit in any set. */
-		if (!t->nlarge) {
-			/* Every entry has the TLB's own page size: one set,
-			 * one tag (all its ways are still compared: TR6 may
-			 * have put the same tag in two ways). */
-			int s = tlb_index(t, lin);
-			struct tlb_ent *se = tlb_set_ents(t, s);
-			uint32_t tag = lin >> t->shift;
-			for (unsigned vm = t->s[s].vmask; vm; vm &= vm - 1) {
-				int w = __builtin_ctz(vm);
-				if (se[w].tag == tag)
-					bump |= drop_ent(m, t, s, w, &se[w]);
-			}
-			continue;
-		}
-		int one = t->large;
-		int s0 = one ? tlb_index(t, lin) : 0;
-		int s1 = one ? s0 + 1 : t->sets;
-		for (int s = s0; s < s1; s++)
-			for (unsigned vm = t->s[s].vmask; vm; vm &= vm - 1) {
-				int w = __builtin_ctz(vm);
-				struct tlb_ent *e = tlb_at(t, s, w);
-				if (e->tag == (e->large ? lin >> 22 : lin >> 12))
-					bump |= drop_ent(m, t, s, w, e);
-			}
+	_Static_assert(TLB_I4K == 0 && TLB_D4K == 1 && TLB_I4M == 2 && TLB_D4M == 3 && TLB_COUNT == 4,
+		       "the TLBs below, in order");
+	if (counted) {
+		for (int id = 0; id < TLB_COUNT; id++)
+			if (m->tlb[id].sets)
+				m->tlb[id].flushes[FLUSH_INVLPG]++;
+		if (mmu_wants(m, MMU_EV_FLUSH))
+			for (int id = 0; id < TLB_COUNT; id++)
+				if (m->tlb[id].sets)
+					mmu_emit(m, MMU_EV_FLUSH, id, -1, -1, lin, 0, 0, FLUSH_INVLPG);
 	}
+	int bump = invalidate_in(m, &m->tlb[TLB_I4K], lin, 12) |
+		   invalidate_in(m, &m->tlb[TLB_D4K], lin, 12) |
+		   invalidate_in(m, &m->tlb[TLB_I4M], lin, 22) |
+		   invalidate_in(m, &m->tlb[TLB_D4M], lin, 22);
 	if (bump)
 		mmu_gen_bump(m);
 }
