@@ -101,9 +101,12 @@ hit_commit(struct mmu *m, uint32_t lin, int user, int inst, struct tlb *t, struc
 /* The lookup, on its own so that the functions that call it stay small
  * (a miss goes on to the miss path from there, at the cost of no more than
  * the lookup it would have made anyway); the caller has checked that the
- * access is of 1, 2 or 4 bytes within one page. Returns the way of the
- * 4 KiB TLB that holds lin, HIT_LARGE + the way of the 4 MiB TLB, or
- * HIT_MISSED / HIT_DECLINED (negative). */
+ * access is of 1, 2 or 4 bytes within one page. tlb_hit_probe looks in the
+ * 4 KiB TLB: it returns the way that holds lin, or negative: HIT_DECLINED,
+ * HIT_MISSED (neither TLB holds lin), or HIT_LARGE when the 4 MiB TLB
+ * holds entries and must be looked at (tlb_hit_probe_large, out of line in
+ * the caller, so that its registers do not weigh on the common case),
+ * which returns HIT_LARGE + the way of the 4 MiB TLB or -HIT_MISSED. */
 enum { HIT_LARGE = TLB_MAX_WAYS };
 static inline __attribute__((always_inline)) int tlb_hit_probe(struct mmu *m, uint32_t lin)
 {
@@ -115,10 +118,14 @@ static inline __attribute__((always_inline)) int tlb_hit_probe(struct mmu *m, ui
 	int way = tlb_probe(t, tlb_index_sh(t, lin, 12), lin, 12);
 	if (way >= 0)
 		return way;
+	/* (an empty 4 MiB TLB cannot hit; nor an absent one) */
+	return m->tlb[TLB_D4M].nvalid ? -HIT_LARGE : -HIT_MISSED;
+}
+
+static inline __attribute__((always_inline)) int tlb_hit_probe_large(struct mmu *m, uint32_t lin)
+{
 	struct tlb *tl = &m->tlb[TLB_D4M];
-	if (!tl->nvalid)   /* (an empty TLB cannot hit; nor an absent one) */
-		return -HIT_MISSED;
-	way = tlb_probe(tl, tlb_index_sh(tl, lin, 22), lin, 22);
+	int way = tlb_probe(tl, tlb_index_sh(tl, lin, 22), lin, 22);
 	return way >= 0 ? HIT_LARGE + way : -HIT_MISSED;
 }
 

@@ -294,7 +294,8 @@ static int miss(struct mmu *m, uint32_t lin, enum mmu_access acc, int user, uint
  * inst (0 read, 1 write), or -1; only the fused refill uses it (it sets
  * src->host when it has done the install). missed (a constant): paging is
  * on and the fused hit (hit.h) has found that neither TLB of the data side
- * holds lin, so the miss path starts at once. */
+ * holds lin, so the miss path starts at once (and the 4 KiB TLB holds no
+ * large entries: the fused hit declines when it does). */
 static inline __attribute__((always_inline)) int
 xlate_inline(struct mmu *m, uint32_t lin, enum mmu_access acc, int user, int inst,
 	     uint32_t *paddr, struct xl_src *src, const int missed)
@@ -326,7 +327,7 @@ xlate_inline(struct mmu *m, uint32_t lin, enum mmu_access acc, int user, int ins
 		 * which emits them; the fused one emits nothing. */
 		if (!(m->ev_mask & REFILL_GENERAL_EVENTS)) {
 			int rc = tlb_refill(m, lin, acc, user, inst, t4, set4,
-					    tlb_set_ents(t4, set4), tl, paddr, src);
+					    tlb_set_ents(t4, set4), tl, paddr, src, missed);
 			if (rc == REFILL_FAULT)
 				return raise_pf(m, lin, *paddr);   /* (the error code) */
 			if (rc != REFILL_DECLINED)
@@ -506,7 +507,7 @@ static __attribute__((noinline)) int rmw_missed(struct mmu *m, uint32_t lin, int
 static inline int hit_size_ok(uint32_t lin, int size)
 {
 	return (size == 4 || size == 1 || size == 2) &&
-	       (lin & (PAGE_SIZE - 1)) <= PAGE_SIZE - (uint32_t)size;
+	       (lin & (PAGE_SIZE - 1)) + (uint32_t)size <= PAGE_SIZE;
 }
 
 /* The fused hit (hit.h) for what tlb_hit_probe found, and the access;
@@ -533,6 +534,22 @@ static __attribute__((noinline)) int rmw_hit(struct mmu *m, uint32_t lin, int si
 	return rmw_general(m, lin, size, user, val);
 }
 
+/* The 4 MiB TLB's part of the fused hit's lookup (tlb_hit_probe_large),
+ * then the fused hit or the miss path. */
+static __attribute__((noinline)) int read_large(struct mmu *m, uint32_t lin, int size, int user,
+						uint32_t *val)
+{
+	int r = tlb_hit_probe_large(m, lin);
+	return r >= 0 ? read_hit(m, lin, size, user, val, r) : read_missed(m, lin, size, user, val);
+}
+
+static __attribute__((noinline)) int rmw_large(struct mmu *m, uint32_t lin, int size, int user,
+					       uint32_t *val)
+{
+	int r = tlb_hit_probe_large(m, lin);
+	return r >= 0 ? rmw_hit(m, lin, size, user, val, r) : rmw_missed(m, lin, size, user, val);
+}
+
 /* mmu_read and mmu_read_rmw: the lookup of the fused hit (hit.h) first;
  * then the fused hit, the miss path when no entry holds lin, or the
  * general path. */
@@ -544,6 +561,8 @@ int mmu_read(struct mmu *m, uint32_t lin, int size, int user, uint32_t *val)
 			return read_hit(m, lin, size, user, val, r);
 		if (r == -HIT_MISSED)
 			return read_missed(m, lin, size, user, val);
+		if (r == -HIT_LARGE)
+			return read_large(m, lin, size, user, val);
 	}
 	return read_general(m, lin, size, user, val);
 }
@@ -556,6 +575,8 @@ int mmu_read_rmw(struct mmu *m, uint32_t lin, int size, int user, uint32_t *val)
 			return rmw_hit(m, lin, size, user, val, r);
 		if (r == -HIT_MISSED)
 			return rmw_missed(m, lin, size, user, val);
+		if (r == -HIT_LARGE)
+			return rmw_large(m, lin, size, user, val);
 	}
 	return rmw_general(m, lin, size, user, val);
 }
@@ -606,6 +627,13 @@ static __attribute__((noinline)) int write_hit(struct mmu *m, uint32_t lin, int 
 	return write_general(m, lin, size, user, val);
 }
 
+static __attribute__((noinline)) int write_large(struct mmu *m, uint32_t lin, int size, int user,
+						 uint32_t val)
+{
+	int r = tlb_hit_probe_large(m, lin);
+	return r >= 0 ? write_hit(m, lin, size, user, val, r) : write_missed(m, lin, size, user, val);
+}
+
 /* As mmu_read. */
 int mmu_write(struct mmu *m, uint32_t lin, int size, int user, uint32_t val)
 {
@@ -615,6 +643,8 @@ int mmu_write(struct mmu *m, uint32_t lin, int size, int user, uint32_t val)
 			return write_hit(m, lin, size, user, val, r);
 		if (r == -HIT_MISSED)
 			return write_missed(m, lin, size, user, val);
+		if (r == -HIT_LARGE)
+			return write_large(m, lin, size, user, val);
 	}
 	return write_general(m, lin, size, user, val);
 }

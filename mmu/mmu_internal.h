@@ -205,13 +205,18 @@ static inline int tlb_probe(struct tlb *t, int set, uint32_t lin, int shift)
 		/* Every valid entry has the TLB's own page size (nlarge
 		 * counts the exceptions, large entries in a 4 KiB TLB). */
 		uint32_t tag = lin >> shift;
+		if (t->ways == 4) {
+			/* the models' usual 4 ways unrolled, without the set's
+			 * valid mask: a way's valid byte is only read when its
+			 * tag matches (an invalid entry keeps its old tag) */
+			for (int w = 0; w < 4; w++)
+				if (e[w].tag == tag && e[w].valid)
+					return w;
+			return -1;
+		}
 		unsigned vm = t->s[set].vmask;
 		if (vm == t->full) {
-			/* all valid (the usual case once warm): no mask; the
-			 * models' usual 4 ways unrolled */
-			if (t->ways == 4)
-				return e[0].tag == tag ? 0 : e[1].tag == tag ? 1 :
-				       e[2].tag == tag ? 2 : e[3].tag == tag ? 3 : -1;
+			/* all valid: no mask */
 			for (int w = 0; w < t->ways; w++)
 				if (e[w].tag == tag)
 					return w;

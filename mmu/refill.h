@@ -71,9 +71,12 @@ static inline __attribute__((always_inline)) int
 refill_fill(struct mmu *m, const struct bus_hot *h, uint32_t lin, enum mmu_access acc, int user,
 	    int inst, struct tlb *t, int set, struct tlb_ent *se, const int large, uint32_t pa,
 	    uint32_t src_addr,
-	    uint32_t ent, uint32_t uw, unsigned ad_writes, uint32_t *paddr, struct xl_src *src)
+	    uint32_t ent, uint32_t uw, unsigned ad_writes, uint32_t *paddr, struct xl_src *src,
+	    const int only4k)
 {
 	const enum tlb_policy policy = m->cfg.policy;
+	/* t holds 4 KiB entries only (a constant: the caller knows) */
+	const int small = !large && only4k;
 	struct tlb_set *s = &t->s[set];
 
 	/* As miss() and tlb_fill_at() with no entry being refreshed. */
@@ -87,9 +90,13 @@ refill_fill(struct mmu *m, const struct bus_hot *h, uint32_t lin, enum mmu_acces
 		/* tlb.c's drop_ent then tlb_set_valid, with nvalid, vmask
 		 * and the busy bit left as they are (dropped and refilled). */
 		s->evictions++;
-		fast_drop_ent(m, e);
-		if (e->large && !t->large)
-			t->nlarge--;
+		if (small) {
+			fast_drop_ent_4k(m, e);
+		} else {
+			fast_drop_ent(m, e);
+			if (e->large && !t->large)
+				t->nlarge--;
+		}
 		s->retired_hits += e->hits;
 		if (ent_fetch_live(m, e))
 			mmu_gen_bump(m);
@@ -104,7 +111,10 @@ refill_fill(struct mmu *m, const struct bus_hot *h, uint32_t lin, enum mmu_acces
 	if (policy == TLB_PLRU) {
 		s->plru = (s->plru & t->plru_and[way]) | t->plru_or[way];
 		if (s->mru != way) {
-			fast_drop_ent(m, &se[s->mru]);
+			if (small)
+				fast_drop_ent_4k(m, &se[s->mru]);
+			else
+				fast_drop_ent(m, &se[s->mru]);
 			s->mru = (uint8_t)way;
 		}
 	} else {
@@ -145,6 +155,7 @@ refill_fill(struct mmu *m, const struct bus_hot *h, uint32_t lin, enum mmu_acces
 /* lin missed both TLBs of its side (t4, where it indexes set4 whose ways
  * are at se4; tl): walk, fill, and for a one-page access (inst: 0 read, 1
  * write fast table; -1 no access to install for) install the fast entry.
+ * only4k (a constant): the caller knows that t4 holds no large entries.
  * Returns 0 (paddr, src set), REFILL_FAULT (the #PF error code in
  * *paddr), or REFILL_DECLINED having changed nothing, when the general
  * path must run. A header, inline, so that mmu.c's
@@ -153,7 +164,7 @@ refill_fill(struct mmu *m, const struct bus_hot *h, uint32_t lin, enum mmu_acces
 static inline __attribute__((always_inline)) int
 tlb_refill(struct mmu *m, uint32_t lin, enum mmu_access acc, int user, int inst,
 	   struct tlb *t4, int set4, struct tlb_ent *se4, struct tlb *tl, uint32_t *paddr,
-	   struct xl_src *src)
+	   struct xl_src *src, const int only4k)
 {
 	const struct bus_hot *h = bus_hot(m->bus);
 	const uint32_t a20 = h->a20_mask;
@@ -193,10 +204,10 @@ tlb_refill(struct mmu *m, uint32_t lin, enum mmu_access acc, int user, int inst,
 		if (tl->sets) {
 			int set = tlb_index_sh(tl, lin, 22);
 			return refill_fill(m, h, lin, acc, user, inst, tl, set, tlb_set_ents(tl, set),
-					   1, pa, pde_addr, pde, uw, ad_writes, paddr, src);
+					   1, pa, pde_addr, pde, uw, ad_writes, paddr, src, only4k);
 		}
 		return refill_fill(m, h, lin, acc, user, inst, t4, set4, se4, 1, pa, pde_addr, pde,
-				   uw, ad_writes, paddr, src);
+				   uw, ad_writes, paddr, src, only4k);
 	}
 
 	uint32_t pte_addr = (pde & 0xFFFFF000u) | (PTX(lin) << 2);
@@ -228,7 +239,7 @@ tlb_refill(struct mmu *m, uint32_t lin, enum mmu_access acc, int user, int inst,
 	}
 	uint32_t pa = (pte & 0xFFFFF000u) | (lin & 0xFFFu);
 	return refill_fill(m, h, lin, acc, user, inst, t4, set4, se4, 0, pa, pte_addr, pte, uw,
-			   ad_writes, paddr, src);
+			   ad_writes, paddr, src, only4k);
 }
 
 #endif
