@@ -78,7 +78,7 @@ hit_commit(struct mmu *m, uint32_t lin, int user, int inst, struct tlb *t, struc
 			if (large)
 				fast_drop_ent(m, o);
 			else
-				fast_drop_ent_4k(m, o);
+				fast_disarm_ent_4k(m, o);
 			s->mru = (uint8_t)way;
 		}
 	} else {
@@ -88,7 +88,9 @@ hit_commit(struct mmu *m, uint32_t lin, int user, int inst, struct tlb *t, struc
 	uint32_t lpage = lin & ~(PAGE_SIZE - 1);
 	uint8_t *page = h->ram + ppage;
 	struct mmu_fast_entry *fe = &m->fast.t[inst][user != 0][(lin >> PAGE_SHIFT) & (MMU_FAST_SIZE - 1)];
-	if (fe->tag != lpage || fe->owner != e) {
+	if (fe->owner == e && (fe->tag & ~MMU_FAST_DISARMED) == lpage) {
+		fe->tag = lpage;   /* there, armed or disarmed: (re-)armed */
+	} else {
 		fast_fill_slot(m, fe, lpage, ppage, page, e);
 		e->fastmask |= (uint8_t)(1u << (inst * 2 + (user != 0)));
 		if (large)

@@ -424,6 +424,25 @@ static inline void fast_drop_ent_4k(struct mmu *m, struct tlb_ent *e)
 	} while (__builtin_expect(mask != 0, 0));
 	e->fastmask = 0;
 }
+/* The fused hit's MRU change (hit.h): e, a 4 KiB entry (or invalid: then
+ * its fastmask is 0), stops being its set's most recently used, so its
+ * fast entries must stop matching; they are disarmed (fastpath.h,
+ * MMU_FAST_DISARMED) and stay e's, with their pending hits (fastmask
+ * unchanged), for a later fused hit to re-arm. */
+static inline void fast_disarm_ent_4k(struct mmu *m, struct tlb_ent *e)
+{
+	unsigned mask = e->fastmask;
+	if (!mask)
+		return;
+	struct mmu_fast_entry *slot = (struct mmu_fast_entry *)(void *)m->fast.t +
+				      (e->tag & (MMU_FAST_SIZE - 1));
+	do {
+		struct mmu_fast_entry *fe = slot + __builtin_ctz(mask) * MMU_FAST_SIZE;
+		if (fe->owner == e)
+			fe->tag |= MMU_FAST_DISARMED;
+		mask &= mask - 1;
+	} while (__builtin_expect(mask != 0, 0));
+}
 /* Hits of e counted in fast entries and not yet folded into e->hits. */
 uint64_t fast_pending_hits(const struct mmu *m, const struct tlb_ent *e);
 void fast_drop_code_frame(struct mmu *m, uint32_t pfn);

@@ -120,7 +120,13 @@ static void compare(struct pair *p, int step)
 			}
 		}
 	}
-	/* the fast tables: the same pages, frames and pending hits */
+	/* the fast tables: the same pages armed (matching lookups), with the
+	 * same frames and host addresses. The fused hit disarms the entries
+	 * of a way that stops being the MRU where the general path empties
+	 * them (fastpath.h, MMU_FAST_DISARMED): a disarmed entry counts as
+	 * empty here, and the pending hits may sit in different places (the
+	 * entries' totals, with what the fast tables hold, are compared
+	 * above through mmu_tlb_entry and the set statistics). */
 	if (p->listener)
 		return;
 	const struct mmu_fast *fa = (const struct mmu_fast *)(const void *)a;
@@ -129,9 +135,16 @@ static void compare(struct pair *p, int step)
 		for (int u = 0; u < 2; u++)
 			for (unsigned i = 0; i < MMU_FAST_SIZE; i++) {
 				const struct mmu_fast_entry *x = &fa->t[wr][u][i], *y = &fb->t[wr][u][i];
+				int ax = (x->tag & (PAGE_SIZE - 1)) == 0, ay = (y->tag & (PAGE_SIZE - 1)) == 0;
+				cr_assert_eq(ax, ay, "step %d: fast[%d][%d][%u] armed %d vs %d", step, wr, u, i, ax, ay);
+				if (!ax)
+					continue;
 				cr_assert_eq(x->tag, y->tag, "step %d: fast[%d][%d][%u] tag", step, wr, u, i);
 				cr_assert_eq(x->ppage, y->ppage, "step %d: fast ppage", step);
-				cr_assert_eq(x->hits, y->hits, "step %d: fast hits", step);
+				cr_assert_eq((uintptr_t)x->tag + x->addend, (uintptr_t)bus_ram_ptr(p->f.b, x->ppage, 1),
+					     "step %d: fast entry's host address", step);
+				cr_assert_eq((uintptr_t)y->tag + y->addend, (uintptr_t)bus_ram_ptr(p->g.b, y->ppage, 1),
+					     "step %d: fast entry's host address", step);
 				cr_assert_eq(x->owner == NULL, y->owner == NULL, "step %d: fast owner", step);
 			}
 }
