@@ -28,11 +28,17 @@ void mmu_emit(struct mmu *m, enum mmu_event_kind kind, int tlb, int set, int way
  * Returns whether the generation must change for it; the caller decides
  * when, so that one operation changes it at most once. Inline here so
  * that the flush loops pay no call per entry. */
-static inline int drop_ent(struct mmu *m, struct tlb *t, int set, int way, struct tlb_ent *e)
+static inline __attribute__((always_inline)) int
+drop_ent_sz(struct mmu *m, struct tlb *t, int set, int way, struct tlb_ent *e, const int small)
 {
-	fast_drop_ent(m, e);   /* folds the fast entries' hits into e->hits */
-	if (e->large && !t->large)
-		t->nlarge--;
+	/* (small, a constant: e is a 4 KiB entry of a 4 KiB TLB) */
+	if (small) {
+		fast_drop_ent_4k(m, e);
+	} else {
+		fast_drop_ent(m, e);   /* folds the fast entries' hits into e->hits */
+		if (e->large && !t->large)
+			t->nlarge--;
+	}
 	t->nvalid--;
 	t->s[set].vmask &= (uint16_t)~(1u << way);
 	if (!t->s[set].vmask)
@@ -41,6 +47,11 @@ static inline int drop_ent(struct mmu *m, struct tlb *t, int set, int way, struc
 	e->hits = 0;
 	e->valid = 0;
 	return ent_fetch_live(m, e);
+}
+
+static inline int drop_ent(struct mmu *m, struct tlb *t, int set, int way, struct tlb_ent *e)
+{
+	return drop_ent_sz(m, t, set, way, e, 0);
 }
 
 void tlb_drop(struct mmu *m, struct tlb *t, int set, int way)
@@ -189,7 +200,7 @@ static inline __attribute__((always_inline)) int invalidate_in(struct mmu *m, st
 	for (unsigned vm = t->s[s].vmask; vm; vm &= vm - 1) {
 		int w = __builtin_ctz(vm);
 		if (se[w].tag == tag)
-			bump |= drop_ent(m, t, s, w, &se[w]);
+			bump |= drop_ent_sz(m, t, s, w, &se[w], shift == 12);
 	}
 	return bump;
 }
