@@ -60,17 +60,28 @@ hit_commit(struct mmu *m, uint32_t lin, int user, int inst, struct tlb *t, struc
 	memcpy(&flags, &e->valid, sizeof(flags));
 	if ((flags & need) != need)
 		return HIT_DECLINED;
+	uint32_t lpage = lin & ~(PAGE_SIZE - 1);
+	struct mmu_fast_entry *fe = &m->fast.t[inst][user != 0][(lin >> PAGE_SHIFT) & (MMU_FAST_SIZE - 1)];
+	/* e's own fast entry for the page, armed or disarmed: its frame
+	 * passed the frame test below when it was installed, and whatever
+	 * could change that answer (a code mark for the write tables, A20,
+	 * an MMIO map) empties it; so it is re-armed without the test. */
+	int there = fe->owner == e && (fe->tag & ~MMU_FAST_DISARMED) == lpage;
 	const struct bus_hot *h = bus_hot(m->bus);
-	/* ent_paddr's page, A20 applied: a 4 MiB frame plus lin's 4 KiB
-	 * piece of it */
-	uint32_t ppage = ((e->pfn << 12) + (large ? lin & 0x3FF000u : 0)) & h->a20_mask;
-	uint8_t bad = inst ? BUS_FR_NOTRAM | BUS_FR_CODE : BUS_FR_NOTRAM;
-	if (ppage >> PAGE_SHIFT >= h->nframes || (h->frame_flags[ppage >> PAGE_SHIFT] & bad))
-		return HIT_DECLINED;
+	uint32_t ppage = 0;
+	if (!there) {
+		/* ent_paddr's page, A20 applied: a 4 MiB frame plus lin's
+		 * 4 KiB piece of it */
+		ppage = ((e->pfn << 12) + (large ? lin & 0x3FF000u : 0)) & h->a20_mask;
+		uint8_t bad = inst ? BUS_FR_NOTRAM | BUS_FR_CODE : BUS_FR_NOTRAM;
+		if (ppage >> PAGE_SHIFT >= h->nframes || (h->frame_flags[ppage >> PAGE_SHIFT] & bad))
+			return HIT_DECLINED;
+	}
 	/* Committed from here on. */
 	e->hits++;
 	if (m->cfg.policy == TLB_PLRU) {
-		/* repl_use with repl_mru_change inline */
+		/* repl_use with repl_mru_change inline (the previous MRU's
+		 * fast entries are not e's: fe stays as it is) */
 		s->plru = (s->plru & t->plru_and[way]) | t->plru_or[way];
 		unsigned mru = s->mru;
 		if (mru != (unsigned)way) {
@@ -85,17 +96,16 @@ hit_commit(struct mmu *m, uint32_t lin, int user, int inst, struct tlb *t, struc
 		repl_touch(m, t, (int)(s - t->s), way, 0);
 	}
 	/* fast_install, whose tests of e and of the frame passed above */
-	uint32_t lpage = lin & ~(PAGE_SIZE - 1);
-	uint8_t *page = h->ram + ppage;
-	struct mmu_fast_entry *fe = &m->fast.t[inst][user != 0][(lin >> PAGE_SHIFT) & (MMU_FAST_SIZE - 1)];
-	if (fe->owner == e && (fe->tag & ~MMU_FAST_DISARMED) == lpage) {
-		fe->tag = lpage;   /* there, armed or disarmed: (re-)armed */
-	} else {
-		fast_fill_slot(m, fe, lpage, ppage, page, e);
-		e->fastmask |= (uint8_t)(1u << (inst * 2 + (user != 0)));
-		if (large)
-			m->n_fast_large++;
+	if (there) {
+		fe->tag = lpage;   /* (re-)armed */
+		*host = (uint8_t *)((uintptr_t)lin + fe->addend);
+		return HIT_DONE;
 	}
+	uint8_t *page = h->ram + ppage;
+	fast_fill_slot(m, fe, lpage, ppage, page, e);
+	e->fastmask |= (uint8_t)(1u << (inst * 2 + (user != 0)));
+	if (large)
+		m->n_fast_large++;
 	*host = page + (lin & (PAGE_SIZE - 1));
 	return HIT_DONE;
 }
