@@ -99,7 +99,7 @@ void tlb_fill_at(struct mmu *m, struct tlb *t, int set, int way, uint32_t lin,
  * them for every set. Inline with keep_global a constant: without global
  * entries to keep, each set and busy word is simply emptied. */
 static inline __attribute__((always_inline)) void flush_tlb(struct mmu *m, struct tlb *t,
-							    const int keep_global)
+							    const int keep_global, const int only4k)
 {
 	struct tlb_ent *const ents = t->e;
 	struct tlb_set *const sets = t->s;
@@ -122,7 +122,12 @@ static inline __attribute__((always_inline)) void flush_tlb(struct mmu *m, struc
 					left |= 1u << w;
 					continue;
 				}
-				fast_drop_ent(m, e);   /* folds the fast entries' hits */
+				/* folds the fast entries' hits (only4k, a
+				 * constant: a 4 KiB TLB without large entries) */
+				if (only4k)
+					fast_drop_ent_4k(m, e);
+				else
+					fast_drop_ent(m, e);
 				dropped_large += e->large;
 				retired += e->hits;
 				e->hits = 0;
@@ -153,10 +158,11 @@ void tlb_flush_all(struct mmu *m, enum tlb_flush_cause cause, int keep_global)
 			continue;
 		t->flushes[cause]++;
 		if (t->nvalid) {
+			int only4k = !t->large && !t->nlarge;
 			if (keep_global)
-				flush_tlb(m, t, 1);
+				only4k ? flush_tlb(m, t, 1, 1) : flush_tlb(m, t, 1, 0);
 			else
-				flush_tlb(m, t, 0);
+				only4k ? flush_tlb(m, t, 0, 1) : flush_tlb(m, t, 0, 0);
 		}
 		if (mmu_wants(m, MMU_EV_FLUSH))
 			mmu_emit(m, MMU_EV_FLUSH, id, -1, -1, 0, 0, 0, cause);
