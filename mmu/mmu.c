@@ -234,6 +234,20 @@ static int raise_pf(struct mmu *m, uint32_t lin, uint32_t ec)
 	return MMU_PF;
 }
 
+/* raise_pf for a data access whose lookup (the fused hit's) found that
+ * neither TLB of the data side holds lin, the 4 KiB one without large
+ * entries, and that changed nothing since: the invalidation has nothing
+ * to drop there, so only the instruction side is looked at. */
+static int raise_pf_data_missed(struct mmu *m, uint32_t lin, uint32_t ec)
+{
+	m->fault.lin = lin;
+	m->fault.error_code = ec;
+	tlb_invalidate_lin_iside(m, lin);
+	if (mmu_wants(m, MMU_EV_FAULT))
+		mmu_emit(m, MMU_EV_FAULT, TLB_COUNT, -1, -1, lin, 0, ec, FLUSH_CAUSES);
+	return MMU_PF;
+}
+
 static inline uint32_t ent_paddr(const struct tlb_ent *e, uint32_t lin)
 {
 	return e->large ? (e->pfn << 12) + (lin & 0x3FFFFFu) : (e->pfn << 12) | (lin & 0xFFFu);
@@ -328,8 +342,9 @@ xlate_inline(struct mmu *m, uint32_t lin, enum mmu_access acc, int user, int ins
 		if (!(m->ev_mask & REFILL_GENERAL_EVENTS)) {
 			int rc = tlb_refill(m, lin, acc, user, inst, t4, set4,
 					    tlb_set_ents(t4, set4), tl, paddr, src, missed);
-			if (rc == REFILL_FAULT)
-				return raise_pf(m, lin, *paddr);   /* (the error code) */
+			if (rc == REFILL_FAULT)   /* (the error code in *paddr) */
+				return missed ? raise_pf_data_missed(m, lin, *paddr) :
+						raise_pf(m, lin, *paddr);
 			if (rc != REFILL_DECLINED)
 				return rc;
 		}

@@ -304,6 +304,10 @@ static inline void tlb_ent_write(struct mmu *m, struct tlb *t, struct tlb_ent *e
 void tlb_flush_all(struct mmu *m, enum tlb_flush_cause cause, int keep_global);
 /* Drop whatever translates lin; count an INVLPG when counted. */
 void tlb_invalidate_lin(struct mmu *m, uint32_t lin, int counted);
+/* tlb_invalidate_lin(lin, 0) when the data side's TLBs are known to hold
+ * nothing for lin (the fused hit's lookup missed, with no large entries in
+ * the 4 KiB TLB): the instruction side's, which a split model has. */
+void tlb_invalidate_lin_iside(struct mmu *m, uint32_t lin);
 void mmu_emit(struct mmu *m, enum mmu_event_kind kind, int tlb, int set, int way,
 	      uint32_t lin, uint32_t paddr, uint32_t ec, enum tlb_flush_cause cause);
 static inline int mmu_wants(const struct mmu *m, enum mmu_event_kind k)

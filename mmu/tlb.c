@@ -237,3 +237,10 @@ void tlb_invalidate_lin(struct mmu *m, uint32_t lin, int counted)
 	if (bump)
 		mmu_gen_bump(m);
 }
+
+void tlb_invalidate_lin_iside(struct mmu *m, uint32_t lin)
+{
+	/* (absent on a unified model: nvalid 0) */
+	if (invalidate_in(m, &m->tlb[TLB_I4K], lin, 12) | invalidate_in(m, &m->tlb[TLB_I4M], lin, 22))
+		mmu_gen_bump(m);
+}
