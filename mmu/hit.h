@@ -145,6 +145,11 @@ static inline __attribute__((always_inline)) int tlb_hit_probe_large(struct mmu 
 static inline __attribute__((always_inline)) int
 tlb_hit_at(struct mmu *m, uint32_t lin, int user, int inst, int r, uint8_t **host)
 {
+	/* (what tlb_hit_probe/_large return when >= 0; said for the
+	 * compiler, which cannot see it across the call and warns about
+	 * plru_and[way] otherwise) */
+	if ((unsigned)r >= 2 * HIT_LARGE)
+		__builtin_unreachable();
 	if (r < HIT_LARGE) {
 		struct tlb *t = &m->tlb[TLB_D4K];
 		int set = tlb_index_sh(t, lin, 12);
