@@ -238,7 +238,8 @@ static int raise_pf(struct mmu *m, uint32_t lin, uint32_t ec)
  * neither TLB of the data side holds lin, the 4 KiB one without large
  * entries, and that changed nothing since: the invalidation has nothing
  * to drop there, so only the instruction side is looked at. */
-static int raise_pf_data_missed(struct mmu *m, uint32_t lin, uint32_t ec)
+static __attribute__((noinline, cold)) int raise_pf_data_missed(struct mmu *m, uint32_t lin,
+							     uint32_t ec)
 {
 	m->fault.lin = lin;
 	m->fault.error_code = ec;
