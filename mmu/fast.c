@@ -97,4 +97,17 @@ void fast_update_enable(struct mmu *m)
 	if (!on && m->fast_on)
 		fast_flush_all(m);
 	m->fast_on = on;
+	hit_update(m);
+}
+
+/* The fused hit's view of fast_on, CR0 and the model's rules (hit.h). */
+void hit_update(struct mmu *m)
+{
+	const uint64_t D = 1ull << 16, U = 1ull << 24, W = 1ull << 32;   /* tlb_flag_word */
+	int sup_wp = !m->cfg.prot386 && m->cfg.has_wp && (m->cr0 & CR0_WP);
+	m->hit_on = m->fast_on && (m->cr0 & CR0_PG) && !m->cfg.no_fused_hit;
+	m->hit_need[0][0] = 0;
+	m->hit_need[0][1] = U;
+	m->hit_need[1][0] = D | (sup_wp ? W : 0);
+	m->hit_need[1][1] = D | U | W;
 }

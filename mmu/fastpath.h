@@ -33,6 +33,12 @@
 #define MMU_FAST_BITS 8
 #define MMU_FAST_SIZE (1u << MMU_FAST_BITS)
 #define MMU_FAST_INVALID 1u   /* never a page-aligned tag */
+/* A fast entry whose TLB entry stopped being its set's most recently used
+ * in the fused hit (mmu/hit.h) is disarmed rather than emptied: its tag
+ * becomes the page | MMU_FAST_DISARMED, which no lookup matches, and it
+ * keeps its owner, frame and pending hits, so that the next fused hit on
+ * that entry only has to clear the bit again. */
+#define MMU_FAST_DISARMED 2u
 
 struct mmu_fast_entry {
 	uint32_t tag;        /* linear page base, or MMU_FAST_INVALID */

@@ -53,6 +53,9 @@ struct mmu_config {
 	int has_rsvd_bit;    /* #PF error code bit 3 for reserved bits (pentium+) */
 	int tr_model;        /* 0: no TR6/TR7, 386: 386 fields, 486: 486 fields */
 	int fast_path;       /* host fast path enabled (default 1) */
+	/* Testing: TLB hits that miss the fast tables take the general path
+	 * rather than the fused hit (mmu/hit.h); the results are the same. */
+	int no_fused_hit;
 };
 
 /* Apply a --tlb override "entries=N,ways=W,split=on|off,policy=P" (any

@@ -108,6 +108,13 @@ struct mmu {
 	uint32_t rng;          /* TLB_RANDOM state (xorshift32) */
 	struct mmu_fault fault;
 	int fast_on;           /* fast entries may be installed now */
+	/* The fused hit (hit.h): hit_on = fast_on and CR0.PG; hit_need[inst]
+	 * [user] the flag bytes (tlb_flag_word's layout) an entry must have
+	 * set for the access: U for user accesses, D for the write table, W
+	 * for writes unless a supervisor write ignores it (pg_allowed). Kept
+	 * up to date by hit_update, on every change of CR0 and of fast_on. */
+	int hit_on;
+	uint64_t hit_need[2][2];
 	uint64_t dummy_hits;   /* hit sink for paging-off fast entries */
 	int n_fast_large;      /* fast entries owned by 4 MiB TLB entries */
 
@@ -198,13 +205,18 @@ static inline int tlb_probe(struct tlb *t, int set, uint32_t lin, int shift)
 		/* Every valid entry has the TLB's own page size (nlarge
 		 * counts the exceptions, large entries in a 4 KiB TLB). */
 		uint32_t tag = lin >> shift;
+		if (t->ways == 4) {
+			/* the models' usual 4 ways unrolled, without the set's
+			 * valid mask: a way's valid byte is only read when its
+			 * tag matches (an invalid entry keeps its old tag) */
+			for (int w = 0; w < 4; w++)
+				if (e[w].tag == tag && e[w].valid)
+					return w;
+			return -1;
+		}
 		unsigned vm = t->s[set].vmask;
 		if (vm == t->full) {
-			/* all valid (the usual case once warm): no mask; the
-			 * models' usual 4 ways unrolled */
-			if (t->ways == 4)
-				return e[0].tag == tag ? 0 : e[1].tag == tag ? 1 :
-				       e[2].tag == tag ? 2 : e[3].tag == tag ? 3 : -1;
+			/* all valid: no mask */
 			for (int w = 0; w < t->ways; w++)
 				if (e[w].tag == tag)
 					return w;
@@ -292,6 +304,10 @@ static inline void tlb_ent_write(struct mmu *m, struct tlb *t, struct tlb_ent *e
 void tlb_flush_all(struct mmu *m, enum tlb_flush_cause cause, int keep_global);
 /* Drop whatever translates lin; count an INVLPG when counted. */
 void tlb_invalidate_lin(struct mmu *m, uint32_t lin, int counted);
+/* tlb_invalidate_lin(lin, 0) when the data side's TLBs are known to hold
+ * nothing for lin (the fused hit's lookup missed, with no large entries in
+ * the 4 KiB TLB): the instruction side's, which a split model has. */
+void tlb_invalidate_lin_iside(struct mmu *m, uint32_t lin);
 void mmu_emit(struct mmu *m, enum mmu_event_kind kind, int tlb, int set, int way,
 	      uint32_t lin, uint32_t paddr, uint32_t ec, enum tlb_flush_cause cause);
 static inline int mmu_wants(const struct mmu *m, enum mmu_event_kind k)
@@ -391,6 +407,46 @@ static inline void fast_drop_ent(struct mmu *m, struct tlb_ent *e)
 	} while (__builtin_expect(mask != 0, 0));   /* usually one table */
 	e->fastmask = 0;
 }
+/* fast_drop_ent for an entry known to be 4 KiB (or invalid: then its
+ * fastmask is 0). */
+static inline void fast_drop_ent_4k(struct mmu *m, struct tlb_ent *e)
+{
+	unsigned mask = e->fastmask;
+	if (!mask)
+		return;
+	struct mmu_fast_entry *slot = (struct mmu_fast_entry *)(void *)m->fast.t +
+				      (e->tag & (MMU_FAST_SIZE - 1));
+	do {
+		struct mmu_fast_entry *fe = slot + __builtin_ctz(mask) * MMU_FAST_SIZE;
+		if (fe->owner == e) {
+			e->hits += fe->hits;
+			fe->tag = MMU_FAST_INVALID;
+			fe->owner = NULL;
+			fe->hits = 0;
+		}
+		mask &= mask - 1;
+	} while (__builtin_expect(mask != 0, 0));
+	e->fastmask = 0;
+}
+/* The fused hit's MRU change (hit.h): e, a 4 KiB entry (or invalid: then
+ * its fastmask is 0), stops being its set's most recently used, so its
+ * fast entries must stop matching; they are disarmed (fastpath.h,
+ * MMU_FAST_DISARMED) and stay e's, with their pending hits (fastmask
+ * unchanged), for a later fused hit to re-arm. */
+static inline void fast_disarm_ent_4k(struct mmu *m, struct tlb_ent *e)
+{
+	unsigned mask = e->fastmask;
+	if (!mask)
+		return;
+	struct mmu_fast_entry *slot = (struct mmu_fast_entry *)(void *)m->fast.t +
+				      (e->tag & (MMU_FAST_SIZE - 1));
+	do {
+		struct mmu_fast_entry *fe = slot + __builtin_ctz(mask) * MMU_FAST_SIZE;
+		if (fe->owner == e)
+			fe->tag |= MMU_FAST_DISARMED;
+		mask &= mask - 1;
+	} while (__builtin_expect(mask != 0, 0));
+}
 /* Hits of e counted in fast entries and not yet folded into e->hits. */
 uint64_t fast_pending_hits(const struct mmu *m, const struct tlb_ent *e);
 void fast_drop_code_frame(struct mmu *m, uint32_t pfn);
@@ -447,6 +503,7 @@ static inline void fast_install(struct mmu *m, int write, int user, uint32_t lin
 }
 
 void fast_update_enable(struct mmu *m);
+void hit_update(struct mmu *m);
 
 /* ---- stale.c */
 void stale_check(struct mmu *m, uint32_t lin, const struct tlb_ent *e);

@@ -28,11 +28,17 @@ void mmu_emit(struct mmu *m, enum mmu_event_kind kind, int tlb, int set, int way
  * Returns whether the generation must change for it; the caller decides
  * when, so that one operation changes it at most once. Inline here so
  * that the flush loops pay no call per entry. */
-static inline int drop_ent(struct mmu *m, struct tlb *t, int set, int way, struct tlb_ent *e)
+static inline __attribute__((always_inline)) int
+drop_ent_sz(struct mmu *m, struct tlb *t, int set, int way, struct tlb_ent *e, const int small)
 {
-	fast_drop_ent(m, e);   /* folds the fast entries' hits into e->hits */
-	if (e->large && !t->large)
-		t->nlarge--;
+	/* (small, a constant: e is a 4 KiB entry of a 4 KiB TLB) */
+	if (small) {
+		fast_drop_ent_4k(m, e);
+	} else {
+		fast_drop_ent(m, e);   /* folds the fast entries' hits into e->hits */
+		if (e->large && !t->large)
+			t->nlarge--;
+	}
 	t->nvalid--;
 	t->s[set].vmask &= (uint16_t)~(1u << way);
 	if (!t->s[set].vmask)
@@ -41,6 +47,11 @@ static inline int drop_ent(struct mmu *m, struct tlb *t, int set, int way, struc
 	e->hits = 0;
 	e->valid = 0;
 	return ent_fetch_live(m, e);
+}
+
+static inline int drop_ent(struct mmu *m, struct tlb *t, int set, int way, struct tlb_ent *e)
+{
+	return drop_ent_sz(m, t, set, way, e, 0);
 }
 
 void tlb_drop(struct mmu *m, struct tlb *t, int set, int way)
@@ -88,7 +99,7 @@ void tlb_fill_at(struct mmu *m, struct tlb *t, int set, int way, uint32_t lin,
  * them for every set. Inline with keep_global a constant: without global
  * entries to keep, each set and busy word is simply emptied. */
 static inline __attribute__((always_inline)) void flush_tlb(struct mmu *m, struct tlb *t,
-							    const int keep_global)
+							    const int keep_global, const int only4k)
 {
 	struct tlb_ent *const ents = t->e;
 	struct tlb_set *const sets = t->s;
@@ -111,7 +122,12 @@ static inline __attribute__((always_inline)) void flush_tlb(struct mmu *m, struc
 					left |= 1u << w;
 					continue;
 				}
-				fast_drop_ent(m, e);   /* folds the fast entries' hits */
+				/* folds the fast entries' hits (only4k, a
+				 * constant: a 4 KiB TLB without large entries) */
+				if (only4k)
+					fast_drop_ent_4k(m, e);
+				else
+					fast_drop_ent(m, e);
 				dropped_large += e->large;
 				retired += e->hits;
 				e->hits = 0;
@@ -142,10 +158,11 @@ void tlb_flush_all(struct mmu *m, enum tlb_flush_cause cause, int keep_global)
 			continue;
 		t->flushes[cause]++;
 		if (t->nvalid) {
+			int only4k = !t->large && !t->nlarge;
 			if (keep_global)
-				flush_tlb(m, t, 1);
+				only4k ? flush_tlb(m, t, 1, 1) : flush_tlb(m, t, 1, 0);
 			else
-				flush_tlb(m, t, 0);
+				only4k ? flush_tlb(m, t, 0, 1) : flush_tlb(m, t, 0, 0);
 		}
 		if (mmu_wants(m, MMU_EV_FLUSH))
 			mmu_emit(m, MMU_EV_FLUSH, id, -1, -1, 0, 0, 0, cause);
@@ -153,52 +170,77 @@ void tlb_flush_all(struct mmu *m, enum tlb_flush_cause cause, int keep_global)
 	mmu_gen_bump(m);
 }
 
+/* A large entry held in a 4 KiB TLB may sit in any set: every valid
+ * entry of t is compared. */
+static __attribute__((noinline)) int invalidate_scan(struct mmu *m, struct tlb *t, uint32_t lin)
+{
+	int bump = 0;
+	for (int s = 0; s < t->sets; s++)
+		for (unsigned vm = t->s[s].vmask; vm; vm &= vm - 1) {
+			int w = __builtin_ctz(vm);
+			struct tlb_ent *e = tlb_at(t, s, w);
+			if (e->tag == (e->large ? lin >> 22 : lin >> 12))
+				bump |= drop_ent(m, t, s, w, e);
+		}
+	return bump;
+}
+
+/* What t holds for lin (shift: t->shift as a constant, 12 or 22). A
+ * 4 MiB TLB holds lin's 4 MiB page only in its own set, a 4 KiB TLB
+ * without large entries lin's page only in its own set: one set, one tag
+ * (all its valid ways are still compared: TR6 may have put the same tag in
+ * two ways). Returns whether the generation must change. Inline, with
+ * the TLB and its shift constants: one call of tlb_invalidate_lin looks at
+ * each of the four TLBs. */
+static inline __attribute__((always_inline)) int invalidate_in(struct mmu *m, struct tlb *t,
+							       uint32_t lin, const int shift)
+{
+	if (!t->nvalid)   /* (an absent TLB has none) */
+		return 0;
+	if (shift == 12 && t->nlarge)
+		return invalidate_scan(m, t, lin);
+	int s = tlb_index_sh(t, lin, shift);
+	struct tlb_ent *se = tlb_set_ents(t, s);
+	uint32_t tag = lin >> shift;
+	int bump = 0;
+	for (unsigned vm = t->s[s].vmask; vm; vm &= vm - 1) {
+		int w = __builtin_ctz(vm);
+		if (se[w].tag == tag)
+			bump |= drop_ent_sz(m, t, s, w, &se[w], shift == 12);
+	}
+	return bump;
+}
+
 /* Everything that translates lin: its 4 KiB entry, and every large entry
  * for the 4 MiB page holding it, global or not. The generation changes
  * when one of them served a code fetch (INVLPG of a data page leaves the
- * CPU's code translation alone). */
+ * CPU's code translation alone). counted: an INVLPG, counted (and its
+ * event emitted, in TLB order) in every TLB that exists; drops emit
+ * nothing, so the events come first. */
 void tlb_invalidate_lin(struct mmu *m, uint32_t lin, int counted)
 {
-	int bump = 0;
-	for (int id = 0; id < TLB_COUNT; id++) {
-		struct tlb *t = &m->tlb[id];
-		if (!t->sets)
-			continue;
-		if (counted) {
-			t->flushes[FLUSH_INVLPG]++;
-			if (mmu_wants(m, MMU_EV_FLUSH))
-				mmu_emit(m, MMU_EV_FLUSH, id, -1, -1, lin, 0, 0, FLUSH_INVLPG);
-		}
-		if (!t->nvalid)
-			continue;
-		/* A 4 MiB TLB holds lin's 4 MiB page only in its own set, a
-		 * 4 KiB TLB without large entries lin's page only in its own
-		 * set; large entries in a 4 KiB TLB may sit in any set. */
-		if (!t->nlarge) {
-			/* Every entry has the TLB's own page size: one set,
-			 * one tag (all its ways are still compared: TR6 may
-			 * have put the same tag in two ways). */
-			int s = tlb_index(t, lin);
-			struct tlb_ent *se = tlb_set_ents(t, s);
-			uint32_t tag = lin >> t->shift;
-			for (unsigned vm = t->s[s].vmask; vm; vm &= vm - 1) {
-				int w = __builtin_ctz(vm);
-				if (se[w].tag == tag)
-					bump |= drop_ent(m, t, s, w, &se[w]);
-			}
-			continue;
-		}
-		int one = t->large;
-		int s0 = one ? tlb_index(t, lin) : 0;
-		int s1 = one ? s0 + 1 : t->sets;
-		for (int s = s0; s < s1; s++)
-			for (unsigned vm = t->s[s].vmask; vm; vm &= vm - 1) {
-				int w = __builtin_ctz(vm);
-				struct tlb_ent *e = tlb_at(t, s, w);
-				if (e->tag == (e->large ? lin >> 22 : lin >> 12))
-					bump |= drop_ent(m, t, s, w, e);
-			}
+	_Static_assert(TLB_I4K == 0 && TLB_D4K == 1 && TLB_I4M == 2 && TLB_D4M == 3 && TLB_COUNT == 4,
+		       "the TLBs below, in order");
+	if (counted) {
+		for (int id = 0; id < TLB_COUNT; id++)
+			if (m->tlb[id].sets)
+				m->tlb[id].flushes[FLUSH_INVLPG]++;
+		if (mmu_wants(m, MMU_EV_FLUSH))
+			for (int id = 0; id < TLB_COUNT; id++)
+				if (m->tlb[id].sets)
+					mmu_emit(m, MMU_EV_FLUSH, id, -1, -1, lin, 0, 0, FLUSH_INVLPG);
 	}
+	int bump = invalidate_in(m, &m->tlb[TLB_I4K], lin, 12) |
+		   invalidate_in(m, &m->tlb[TLB_D4K], lin, 12) |
+		   invalidate_in(m, &m->tlb[TLB_I4M], lin, 22) |
+		   invalidate_in(m, &m->tlb[TLB_D4M], lin, 22);
 	if (bump)
+		mmu_gen_bump(m);
+}
+
+void tlb_invalidate_lin_iside(struct mmu *m, uint32_t lin)
+{
+	/* (absent on a unified model: nvalid 0) */
+	if (invalidate_in(m, &m->tlb[TLB_I4K], lin, 12) | invalidate_in(m, &m->tlb[TLB_I4M], lin, 22))
 		mmu_gen_bump(m);
 }
