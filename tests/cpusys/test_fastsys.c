@@ -305,6 +305,19 @@ static void check3(const struct fcase *k, enum cpu_model model, struct mach *out
 	m_fini(&c);
 }
 
+static const enum cpu_model models[] = { CPU_486, CPU_PENTIUM, CPU_P6 };
+
+/* check3 for every case on every model, keeping no machine. */
+static void check3_all(const struct fcase *ks, unsigned n)
+{
+	for (unsigned i = 0; i < sizeof models / sizeof models[0]; i++)
+		for (unsigned j = 0; j < n; j++) {
+			struct mach m;
+			check3(&ks[j], models[i], &m);
+			m_fini(&m);
+		}
+}
+
 /* The kernel stack at ESP0 = EBX, then to ring 3 at u_sc2 (the cases
  * that fault in the middle of the inner frame). */
 static void tss_esp0_ebx(struct mach *m)
@@ -315,7 +328,6 @@ static void tss_esp0_ebx(struct mach *m)
 /* SS0 with its accessed bit clear: the first inner delivery sets it. */
 static void tss_ss0_unaccessed(struct mach *m) { wr(m, 0x6008, 4, 0x48); }
 
-static const enum cpu_model models[] = { CPU_486, CPU_PENTIUM, CPU_P6 };
 
 Test(fastsys, ring0_page_fault_storm)
 {
@@ -424,13 +436,7 @@ Test(fastsys, iret_faults)
 		{ "IRET same level, CS not accessed", S_IRET, 0x30, 0x002, 0x23, 0, NULL },
 		{ "IRET, VM in the image", S_IRET, 0x08, 0x20002, 0x23, 0, NULL },
 	};
-	for (unsigned i = 0; i < sizeof models / sizeof models[0]; i++) {
-		for (unsigned j = 0; j < sizeof ks / sizeof ks[0]; j++) {
-			struct mach m;
-			check3(&ks[j], models[i], &m);
-			m_fini(&m);
-		}
-	}
+	check3_all(ks, sizeof ks / sizeof ks[0]);
 	struct mach m;
 	check3(&ks[0], CPU_P6, &m);
 	cr_assert_eq(m.stop, CPU_STOP_HLT);
@@ -462,13 +468,7 @@ Test(fastsys, accessed_bit_and_pusha_popa)
 		{ "PUSHA into absent page", S_MISC, 0x61010, 0, 0, 0, NULL },
 		{ "PUSHA, second into absent page", S_MISC, 0x61030, 0, 0, 0, NULL },
 	};
-	for (unsigned i = 0; i < sizeof models / sizeof models[0]; i++) {
-		for (unsigned j = 0; j < sizeof ks / sizeof ks[0]; j++) {
-			struct mach m;
-			check3(&ks[j], models[i], &m);
-			m_fini(&m);
-		}
-	}
+	check3_all(ks, sizeof ks / sizeof ks[0]);
 	struct mach m;
 	check3(&ks[0], CPU_P6, &m);
 	cr_assert_eq(m.stop, CPU_STOP_HLT);
