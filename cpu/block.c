@@ -16,7 +16,7 @@
  * for one code size (16/32). It ends before an instruction that straddles
  * into the next page, at the end of the page, and after any instruction
  * that transfers control, changes CS, the mode, the paging state or
- * EFLAGS.IF/TF, or does I/O (ends_block()). The run loop executes a block
+ * EFLAGS.IF/TF, or does I/O (block_end_kind()). The run loop executes a block
  * straight through and stops early when EIP does not follow on or when the
  * attention word is set; so the block boundary rules only decide how much
  * is decoded ahead, never what executes.
@@ -273,18 +273,29 @@ static int is_prefix(uint8_t b)
 	}
 }
 
-/* Should decoding stop after this instruction? Yes after every
- * instruction that can set EIP other than to the next instruction: control
- * transfers (near and far, Jcc, LOOP/JCXZ, INT/IRET, task switches) and REP
- * string instructions (which may stop early on themselves). The run loop
- * relies on this: inside a block it only tests the attention word, never
- * EIP (exceptions leave by longjmp). Also after CS, SS and segment loads,
- * HLT, STI/POPF (IF/TF), I/O, and the system instructions that change the
- * mode, the paging state or the descriptor tables (those set the attention
- * word themselves; stopping keeps the blocks after them fresh). Decoding
- * the bytes behind a JMP or RET would also decode data and mark it as
- * code. */
-static int ends_block(const uint8_t *p, int len)
+/* Should decoding stop after this instruction, and how (enum block_end)?
+ * It stops after every instruction that can set EIP other than to the
+ * next instruction: control transfers (near and far, Jcc, LOOP/JCXZ,
+ * INT/IRET, task switches) and REP string instructions (which may stop
+ * early on themselves). The run loop relies on this: inside a block it
+ * only tests the attention word, never EIP (exceptions leave by longjmp).
+ * Also after CS, SS and segment loads, HLT, STI/POPF (IF/TF), I/O, and the
+ * system instructions that change the mode, the paging state or the
+ * descriptor tables (those set the attention word themselves; stopping
+ * keeps the blocks after them fresh). Decoding the bytes behind a JMP or
+ * RET would also decode data and mark it as code.
+ *
+ * END_NEAR: the instruction cannot change CS, the CPL or the code mode
+ * without setting the attention word: near jumps, calls and returns, Jcc,
+ * LOOP/JCXZ, REP MOVS/CMPS/STOS/LODS/SCAS, INVLPG, MOV to and from control
+ * registers (a CR0 write that changes PE, and with it the CPL, or PG or WP
+ * calls cpu_code_changed(); a change of the code page's translation moves
+ * the MMU generation; both set the word) and IN/OUT (any fault leaves the
+ * run loop by longjmp). END_FAR: any other block end; the block is marked
+ * far_end (struct block), since the run loop's chain stamp may be stale
+ * after it. */
+enum block_end { END_NONE, END_NEAR, END_FAR };
+static enum block_end block_end_kind(const uint8_t *p, int len)
 {
 	int j = 0, rep = 0;
 	while (j < len && is_prefix(p[j])) {
@@ -292,68 +303,26 @@ static int ends_block(const uint8_t *p, int len)
 		j++;
 	}
 	if (j >= len)
-		return 1;
+		return END_FAR;
 	uint8_t op = p[j];
 	/* A REP string instruction that stops early (a chunk done, an event
-	 * pending) puts EIP back on itself. */
+	 * pending) puts EIP back on itself; REP INS/OUTS also do I/O. */
 	if (rep && ((op >= 0x6C && op <= 0x6F) || (op >= 0xA4 && op <= 0xA7) ||
 		    (op >= 0xAA && op <= 0xAF)))
-		return 1;
+		return op >= 0x6C && op <= 0x6F ? END_FAR : END_NEAR;
 	uint8_t next = j + 1 < len ? p[j + 1] : 0;
-	if (op == 0x0F) {
-		return next <= 0x0B || (next >= 0x20 && next <= 0x27) ||
-		       (next >= 0x30 && next <= 0x37) || (next >= 0x80 && next <= 0x8F) ||
-		       next == 0xA1 || next == 0xA9 || next == 0xAA || next == 0xB2 ||
-		       next == 0xB4 || next == 0xB5 || next == 0xB9 || next == 0xFF;
-	}
-	switch (op) {
-	case 0x07: case 0x17: case 0x1F:              /* POP ES/SS/DS */
-	case 0x62:                                    /* BOUND */
-	case 0x6C: case 0x6D: case 0x6E: case 0x6F:   /* INS/OUTS */
-	case 0x8E:                                    /* MOV Sreg */
-	case 0x9A: case 0x9D:                         /* CALL far, POPF */
-	case 0xC2: case 0xC3: case 0xC4: case 0xC5:   /* RET, LES, LDS */
-	case 0xCA: case 0xCB: case 0xCC: case 0xCD: case 0xCE: case 0xCF:
-	case 0xF1: case 0xF4: case 0xFB:              /* INT1, HLT, STI */
-		return 1;
-	case 0xFF: {
-		int reg = (next >> 3) & 7;                /* CALL/JMP near and far */
-		return reg >= 2 && reg <= 5;
-	}
-	default:
-		return (op >= 0x70 && op <= 0x7F) || (op >= 0xE0 && op <= 0xEF);
-	}
-}
-
-/* Of the instructions that end a block (ends_block()), those that cannot
- * change CS, the CPL or the code mode without setting the attention word:
- * near jumps, calls and returns, Jcc, LOOP/JCXZ and REP strings, INVLPG,
- * MOV to and from control registers (a CR0 write that changes PE, and with
- * it the CPL, or PG or WP calls cpu_code_changed(); a change of the code
- * page's translation moves the MMU generation; both set the word) and
- * IN/OUT (any fault leaves the run loop by longjmp). A block that ends
- * with any other instruction is marked far_end (struct block): the run
- * loop's chain stamp may be stale after it. */
-static int near_end(const uint8_t *p, int len)
-{
-	int j = 0, rep = 0;
-	while (j < len && is_prefix(p[j])) {
-		rep |= p[j] == 0xF2 || p[j] == 0xF3;
-		j++;
-	}
-	if (j >= len)
-		return 0;
-	uint8_t op = p[j];
-	uint8_t next = j + 1 < len ? p[j + 1] : 0;
-	if (rep && ((op >= 0x6C && op <= 0x6F) || (op >= 0xA4 && op <= 0xA7) ||
-		    (op >= 0xAA && op <= 0xAF)))
-		return op < 0x6C || op > 0x6F;   /* INS/OUTS do I/O: not near */
 	if (op == 0x0F) {
 		uint8_t modrm = j + 2 < len ? p[j + 2] : 0;
-		return (next >= 0x80 && next <= 0x8F) ||            /* Jcc */
-		       next == 0x20 || next == 0x22 ||              /* MOV from/to CRn */
-		       (next == 0x01 && (modrm & 0xC0) != 0xC0 &&
-			((modrm >> 3) & 7) == 7);                   /* INVLPG */
+		if ((next >= 0x80 && next <= 0x8F) ||                 /* Jcc */
+		    next == 0x20 || next == 0x22 ||                   /* MOV from/to CRn */
+		    (next == 0x01 && (modrm & 0xC0) != 0xC0 &&
+		     ((modrm >> 3) & 7) == 7))                        /* INVLPG */
+			return END_NEAR;
+		return next <= 0x0B || (next >= 0x20 && next <= 0x27) ||
+		       (next >= 0x30 && next <= 0x37) ||
+		       next == 0xA1 || next == 0xA9 || next == 0xAA || next == 0xB2 ||
+		       next == 0xB4 || next == 0xB5 || next == 0xB9 || next == 0xFF ?
+		       END_FAR : END_NONE;
 	}
 	switch (op) {
 	case 0xE4: case 0xE5: case 0xE6: case 0xE7:   /* IN/OUT imm8 */
@@ -361,13 +330,25 @@ static int near_end(const uint8_t *p, int len)
 	case 0xC2: case 0xC3:                         /* RET near */
 	case 0xE0: case 0xE1: case 0xE2: case 0xE3:   /* LOOPcc, JCXZ */
 	case 0xE8: case 0xE9: case 0xEB:              /* CALL/JMP rel */
-		return 1;
+		return END_NEAR;
+	case 0x07: case 0x17: case 0x1F:              /* POP ES/SS/DS */
+	case 0x62:                                    /* BOUND */
+	case 0x6C: case 0x6D: case 0x6E: case 0x6F:   /* INS/OUTS */
+	case 0x8E:                                    /* MOV Sreg */
+	case 0x9A: case 0x9D:                         /* CALL far, POPF */
+	case 0xC4: case 0xC5:                         /* LES, LDS */
+	case 0xCA: case 0xCB: case 0xCC: case 0xCD: case 0xCE: case 0xCF:
+	case 0xEA:                                    /* JMP far */
+	case 0xF1: case 0xF4: case 0xFB:              /* INT1, HLT, STI */
+		return END_FAR;
 	case 0xFF: {
-		int reg = (next >> 3) & 7;                /* CALL/JMP near indirect */
-		return reg == 2 || reg == 4;
+		int reg = (next >> 3) & 7;
+		if (reg == 2 || reg == 4)                 /* CALL/JMP near indirect */
+			return END_NEAR;
+		return reg == 3 || reg == 5 ? END_FAR : END_NONE;   /* far */
 	}
 	default:
-		return op >= 0x70 && op <= 0x7F;
+		return op >= 0x70 && op <= 0x7F ? END_NEAR : END_NONE;   /* Jcc */
 	}
 }
 
@@ -477,10 +458,10 @@ static const struct block *build(struct cpu *c, uint32_t pa, int mode)
 		}
 		ins[n].off = (uint16_t)pos;
 		n++;
-		int ends = ins[n - 1].ud || ends_block(p + pos, len);
-		far_end = ends && (ins[n - 1].ud || !near_end(p + pos, len));
+		enum block_end end = ins[n - 1].ud ? END_FAR : block_end_kind(p + pos, len);
+		far_end = end == END_FAR;
 		pos += (uint32_t)len;
-		if (ends || single)
+		if (end != END_NONE || single)
 			break;
 	}
 	b->pa = pa;

@@ -226,6 +226,50 @@ hand_over:
 	return 1;
 }
 
+/* IRET's SS pop for a return to an outer level (ret_to_outer()): ESP and
+ * SS from the frame at p (the dwords after EFLAGS), SS a GDT stack segment
+ * for rpl whose descriptor is in the fast tables. Returns that fast entry
+ * (not yet counted) with *sd, *nss and *nesp, or NULL for the general
+ * path, having changed nothing. */
+static inline struct mmu_fast_entry *iret_outer_ss(struct cpu *c, const uint8_t *p, int rpl,
+					    struct desc *sd, uint16_t *nss, uint32_t *nesp)
+{
+	uint32_t ss_addr;
+	*nesp = sf_ld32(p);
+	*nss = sf_ld16(p + 4);
+	if ((*nss & 3) != (unsigned)rpl)
+		return NULL;
+	struct mmu_fast_entry *sde = sf_gdt_desc(c, *nss, sd, &ss_addr);
+	if (!sde || (sd->hi & STACK_MASK) != STACK_OK(rpl))
+		return NULL;
+	return sde;
+}
+
+/* IRET's end at the same level: the three dwords popped, CS and EFLAGS
+ * loaded. */
+static inline void iret_commit_same(struct cpu *c, uint32_t esp, uint16_t cs, struct desc cd,
+			     uint32_t eip, uint32_t fl, uint32_t mask)
+{
+	c->s.gpr[R_ESP] = esp + 12;
+	load_cs(c, cs, cd, c->cpl);
+	c->s.eip = eip;
+	cpu_set_eflags(c, fl, mask);
+}
+
+/* IRET's end at an outer level: CS and SS loaded, ESP from the frame, the
+ * data segment registers the new level may not use nulled. */
+static inline void iret_commit_outer(struct cpu *c, uint16_t cs, struct desc cd, int rpl,
+			      struct desc sd, uint16_t nss, uint32_t nesp, uint32_t eip,
+			      uint32_t fl, uint32_t mask)
+{
+	load_cs(c, cs, cd, rpl);
+	desc_to_cache(sd, nss, &c->s.seg[S_SS]);
+	c->s.gpr[R_ESP] = nesp;
+	c->s.eip = eip;
+	cpu_set_eflags(c, fl, mask);
+	seg_null_outer(c);
+}
+
 /* The rest of iret_fast() when CS's descriptor is not in the fast tables
  * (after a CR3 load emptied them, say): the frame's three pops are
  * counted as the hits they are, then the descriptor is read through the
@@ -240,7 +284,7 @@ static __attribute__((noinline)) int iret_cs_miss(struct cpu *c, struct mmu_fast
 	struct mmu_fast_entry *fe2, *sde;
 	struct desc cd, sd;
 	struct stk k;
-	uint32_t esp = c->s.gpr[R_ESP], ss_addr, nesp;
+	uint32_t esp = c->s.gpr[R_ESP], nesp;
 	uint16_t nss;
 	int rpl = cs & 3, user = c->cpl == 3;
 	const uint8_t *p;
@@ -252,10 +296,7 @@ static __attribute__((noinline)) int iret_cs_miss(struct cpu *c, struct mmu_fast
 	    eip > desc_limit(cd))
 		goto general;
 	if (rpl == c->cpl) {
-		c->s.gpr[R_ESP] = esp + 12;
-		load_cs(c, cs, cd, c->cpl);
-		c->s.eip = eip;
-		cpu_set_eflags(c, fl, mask);
+		iret_commit_same(c, esp, cs, cd, eip, fl, mask);
 		return 1;
 	}
 	/* ret_to_outer()'s pops of ESP and SS (the read above may have
@@ -266,21 +307,12 @@ static __attribute__((noinline)) int iret_cs_miss(struct cpu *c, struct mmu_fast
 	if (!fe2)
 		goto general;
 	p = sf_host(fe2, ss->base + esp + 12);
-	nesp = sf_ld32(p);
-	nss = sf_ld16(p + 4);
-	if ((nss & 3) != (unsigned)rpl)
-		goto general;
-	sde = sf_gdt_desc(c, nss, &sd, &ss_addr);
-	if (!sde || (sd.hi & STACK_MASK) != STACK_OK(rpl))
+	sde = iret_outer_ss(c, p, rpl, &sd, &nss, &nesp);
+	if (!sde)
 		goto general;
 	fe2->hits += 2;
 	sde->hits += 2;
-	load_cs(c, cs, cd, rpl);
-	desc_to_cache(sd, nss, &c->s.seg[S_SS]);
-	c->s.gpr[R_ESP] = nesp;
-	c->s.eip = eip;
-	cpu_set_eflags(c, fl, mask);
-	seg_null_outer(c);
+	iret_commit_outer(c, cs, cd, rpl, sd, nss, nesp, eip, fl, mask);
 	return 1;
 
 general:
@@ -295,7 +327,7 @@ int iret_fast(struct cpu *c, uint32_t mask)
 	const struct seg_cache *ss = &c->s.seg[S_SS];
 	struct mmu_fast_entry *fe, *ce, *sde = NULL;
 	struct desc cd, sd;
-	uint32_t esp = c->s.gpr[R_ESP], lin, eip, fl, cd_addr, ss_addr, nesp = 0;
+	uint32_t esp = c->s.gpr[R_ESP], lin, eip, fl, cd_addr, nesp = 0;
 	uint16_t cs, nss = 0;
 	int rpl, user = c->cpl == 3;
 	const uint8_t *p;
@@ -338,12 +370,8 @@ int iret_fast(struct cpu *c, uint32_t mask)
 		fe = sf_peek(c, 0, user, lin, 20);
 		if (!fe)
 			return 0;
-		nesp = sf_ld32(p + 12);
-		nss = sf_ld16(p + 16);
-		if ((nss & 3) != (unsigned)rpl)
-			return 0;
-		sde = sf_gdt_desc(c, nss, &sd, &ss_addr);
-		if (!sde || (sd.hi & STACK_MASK) != STACK_OK(rpl))
+		sde = iret_outer_ss(c, p + 12, rpl, &sd, &nss, &nesp);
+		if (!sde)
 			return 0;
 	}
 	fe->hits += 3;
@@ -351,17 +379,9 @@ int iret_fast(struct cpu *c, uint32_t mask)
 	if (sde) {
 		fe->hits += 2;
 		sde->hits += 2;
-		load_cs(c, cs, cd, rpl);
-		desc_to_cache(sd, nss, &c->s.seg[S_SS]);
-		c->s.gpr[R_ESP] = nesp;
-		c->s.eip = eip;
-		cpu_set_eflags(c, fl, mask);
-		seg_null_outer(c);
+		iret_commit_outer(c, cs, cd, rpl, sd, nss, nesp, eip, fl, mask);
 		return 1;
 	}
-	c->s.gpr[R_ESP] = esp + 12;
-	load_cs(c, cs, cd, c->cpl);
-	c->s.eip = eip;
-	cpu_set_eflags(c, fl, mask);
+	iret_commit_same(c, esp, cs, cd, eip, fl, mask);
 	return 1;
 }

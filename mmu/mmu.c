@@ -223,15 +223,24 @@ const struct mmu_fault *mmu_fault(const struct mmu *m)
 
 /* Record a #PF for the CPU and apply the SDM rule that a page fault
  * invalidates the TLB entries for its linear address. */
-static int raise_pf(struct mmu *m, uint32_t lin, uint32_t ec)
+static inline __attribute__((always_inline)) int
+pf_raise(struct mmu *m, uint32_t lin, uint32_t ec, const int iside_only)
 {
 	m->fault.lin = lin;
 	m->fault.error_code = ec;
 	/* A page fault invalidates what the TLBs hold for the address. */
-	tlb_invalidate_lin(m, lin, 0);
+	if (iside_only)
+		tlb_invalidate_lin_iside(m, lin);
+	else
+		tlb_invalidate_lin(m, lin, 0);
 	if (mmu_wants(m, MMU_EV_FAULT))
 		mmu_emit(m, MMU_EV_FAULT, TLB_COUNT, -1, -1, lin, 0, ec, FLUSH_CAUSES);
 	return MMU_PF;
+}
+
+static int raise_pf(struct mmu *m, uint32_t lin, uint32_t ec)
+{
+	return pf_raise(m, lin, ec, 0);
 }
 
 /* raise_pf for a data access whose lookup (the fused hit's) found that
@@ -241,12 +250,7 @@ static int raise_pf(struct mmu *m, uint32_t lin, uint32_t ec)
 static __attribute__((noinline, cold)) int raise_pf_data_missed(struct mmu *m, uint32_t lin,
 							     uint32_t ec)
 {
-	m->fault.lin = lin;
-	m->fault.error_code = ec;
-	tlb_invalidate_lin_iside(m, lin);
-	if (mmu_wants(m, MMU_EV_FAULT))
-		mmu_emit(m, MMU_EV_FAULT, TLB_COUNT, -1, -1, lin, 0, ec, FLUSH_CAUSES);
-	return MMU_PF;
+	return pf_raise(m, lin, ec, 1);
 }
 
 static inline uint32_t ent_paddr(const struct tlb_ent *e, uint32_t lin)

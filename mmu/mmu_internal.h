@@ -377,23 +377,19 @@ static inline void fast_clear_entry(struct mmu_fast_entry *fe, struct mmu *m)
 }
 /* Take e (valid) out of the fast tables, folding their hits into e->hits. */
 void fast_drop_entry(struct mmu *m, struct tlb_ent *e);
-/* fast_drop_entry for the common case inline: a 4 KiB entry sits in at
- * most one slot of each table (the one its page indexes), so dropping it
- * is one owner test per fastmask bit; a 4 MiB entry may sit anywhere
- * (fast.c scans). */
-static inline void fast_drop_ent(struct mmu *m, struct tlb_ent *e)
+/* Take a 4 KiB entry e (or an invalid one: then its fastmask is 0) out of
+ * the fast tables, folding their hits into e->hits: a 4 KiB entry sits in
+ * at most one slot of each table (the one its page indexes), so this is
+ * one owner test per fastmask bit. Table k = write * 2 + user is
+ * t[k >> 1][k & 1], the k-th of the four tables laid out one after the
+ * other in t. */
+static inline void fast_drop_ent_4k(struct mmu *m, struct tlb_ent *e)
 {
-	if (!e->fastmask)
+	unsigned mask = e->fastmask;
+	if (!mask)
 		return;
-	if (e->large) {
-		fast_drop_entry(m, e);
-		return;
-	}
-	/* Table k = write * 2 + user is t[k >> 1][k & 1], the k-th of the
-	 * four tables laid out one after the other in t. */
 	struct mmu_fast_entry *slot = (struct mmu_fast_entry *)(void *)m->fast.t +
 				      (e->tag & (MMU_FAST_SIZE - 1));
-	unsigned mask = e->fastmask;
 	do {
 		struct mmu_fast_entry *fe = slot + __builtin_ctz(mask) * MMU_FAST_SIZE;
 		if (fe->owner == e) {
@@ -407,26 +403,15 @@ static inline void fast_drop_ent(struct mmu *m, struct tlb_ent *e)
 	} while (__builtin_expect(mask != 0, 0));   /* usually one table */
 	e->fastmask = 0;
 }
-/* fast_drop_ent for an entry known to be 4 KiB (or invalid: then its
- * fastmask is 0). */
-static inline void fast_drop_ent_4k(struct mmu *m, struct tlb_ent *e)
+/* fast_drop_entry with the common case inline: a 4 MiB entry may sit
+ * anywhere (fast.c scans), a 4 KiB one is fast_drop_ent_4k. */
+static inline void fast_drop_ent(struct mmu *m, struct tlb_ent *e)
 {
-	unsigned mask = e->fastmask;
-	if (!mask)
+	if (e->fastmask && e->large) {
+		fast_drop_entry(m, e);
 		return;
-	struct mmu_fast_entry *slot = (struct mmu_fast_entry *)(void *)m->fast.t +
-				      (e->tag & (MMU_FAST_SIZE - 1));
-	do {
-		struct mmu_fast_entry *fe = slot + __builtin_ctz(mask) * MMU_FAST_SIZE;
-		if (fe->owner == e) {
-			e->hits += fe->hits;
-			fe->tag = MMU_FAST_INVALID;
-			fe->owner = NULL;
-			fe->hits = 0;
-		}
-		mask &= mask - 1;
-	} while (__builtin_expect(mask != 0, 0));
-	e->fastmask = 0;
+	}
+	fast_drop_ent_4k(m, e);
 }
 /* The fused hit's MRU change (hit.h): e, a 4 KiB entry (or invalid: then
  * its fastmask is 0), stops being its set's most recently used, so its

@@ -673,9 +673,9 @@ Test(block, retired_count_inside_a_block)
 }
 
 /* A device in the middle of a block sees the EIP of the instruction that
- * accesses it (cpu_last_pc(), which the unimplemented-access log uses), and
- * a reader of cpu_insn_eip_source() (the stale-TLB checker) sees it in
- * c->insn_eip itself.
+ * accesses it (cpu_last_pc(), which `-d unimp` uses to log accesses that no
+ * device claims), and a reader of cpu_insn_eip_source() (the stale-TLB
+ * checker) sees it in c->insn_eip itself.
  *   0: inc eax ; mov edx, [MMIO] ; inc esi ; mov [MMIO], edx ; hlt       */
 static uint32_t pcs[8], srcs[8];
 static const uint32_t *eip_src;
